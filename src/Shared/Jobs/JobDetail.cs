@@ -1,0 +1,12 @@
+using WebTrainer.Shared.Metrics;
+
+namespace WebTrainer.Shared.Jobs;
+
+/// <summary>A job with its spec, per-epoch metrics and, once tested, its test results.</summary>
+public sealed record JobDetail(
+    JobSummary Summary,
+    JobSpec Spec,
+    string? WorkerName,
+    IReadOnlyList<EpochMetrics> Epochs,
+    BatchProgress? LastBatch,
+    TestResults? Test);

@@ -1,0 +1,10 @@
+namespace WebTrainer.Shared.Jobs;
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}

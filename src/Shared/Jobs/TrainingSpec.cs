@@ -1,0 +1,36 @@
+namespace WebTrainer.Shared.Jobs;
+
+/// <summary>Optimisation settings of a run.</summary>
+public sealed record TrainingSpec
+{
+    public int Epochs { get; init; } = 5;
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>One of <see cref="Optimizers.All"/>.</summary>
+    public string Optimizer { get; init; } = Optimizers.Adam;
+    public double LearningRate { get; init; } = 0.001;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; }
+    public int Seed { get; init; } = 42;
+
+    /// <summary>One of <see cref="SamplingModes.All"/>; how the train split is shuffled each epoch.</summary>
+    public string Sampling { get; init; } = SamplingModes.Random;
+
+    /// <summary>Blocks per shuffle window in <c>chunked</c> sampling.</summary>
+    public int ShuffleWindowBlocks { get; init; } = 8;
+
+    /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; init; } = "auto";
+
+    public LearningRateSchedule? Schedule { get; init; }
+    public double LabelSmoothing { get; init; }
+    public IReadOnlyList<double>? ClassWeights { get; init; }
+    public EarlyStoppingSpec? EarlyStopping { get; init; }
+
+    /// <summary>Write the <c>last</c> checkpoint every this many batches (0: only at epoch ends).</summary>
+    public int CheckpointEveryBatches { get; init; } = 200;
+
+    /// <summary>Limit each split to its first this many samples (0: all); for quick trial runs.</summary>
+    public int MaxSamplesPerSplit { get; init; }
+}

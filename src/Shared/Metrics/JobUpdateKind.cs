@@ -1,0 +1,9 @@
+namespace WebTrainer.Shared.Metrics;
+
+public enum JobUpdateKind
+{
+    Status,
+    Epoch,
+    Batch,
+    Event,
+}

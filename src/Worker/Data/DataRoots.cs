@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+
+namespace WebTrainer.Worker.Data;
+
+/// <summary>
+/// Resolves user-given relative file names inside the configured data roots. Absolute names,
+/// <c>..</c> and symbolic links that lead outside every root are refused.
+/// </summary>
+public sealed partial class DataRoots(IOptions<DataRootOptions> options)
+{
+    private readonly Lazy<IReadOnlyList<string>> _roots = new(() =>
+        options.Value.Roots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => RealPath(r) ?? Path.GetFullPath(r)).ToList());
+
+    public IReadOnlyList<string> Roots => _roots.Value;
+
+    /// <summary>The full path of an existing file named relative to a root (first root that has it).</summary>
+    public string ResolveExisting(string relative)
+    {
+        foreach (var candidate in Candidates(relative))
+        {
+            if (File.Exists(candidate))
+            {
+                return Contained(relative, candidate);
+            }
+        }
+        throw new DataPathException(relative, "no such file in the data roots");
+    }
+
+    /// <summary>Where a new file of that name would go in <paramref name="rootIndex"/>; checked like an existing one.</summary>
+    public string ResolveNew(string relative, int rootIndex = 0)
+    {
+        var candidates = Candidates(relative).ToList();
+        if (rootIndex < 0 || rootIndex >= candidates.Count)
+        {
+            throw new DataPathException(relative, $"there is no data root number {rootIndex}");
+        }
+        var candidate = candidates[rootIndex];
+        var folder = Path.GetDirectoryName(candidate)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new DataPathException(relative, "the folder does not exist in the data root");
+        }
+        Contained(relative, Path.Combine(RealPath(folder) ?? folder, Path.GetFileName(candidate)));
+        if (File.Exists(candidate))
+        {
+            Contained(relative, candidate);
+        }
+        return candidate;
+    }
+
+    /// <summary>The name of <paramref name="fullPath"/> relative to the root that holds it.</summary>
+    public string RelativeName(string fullPath)
+    {
+        foreach (var root in Roots)
+        {
+            if (IsInside(fullPath, root))
+            {
+                return Path.GetRelativePath(root, fullPath);
+            }
+        }
+        throw new DataPathException(fullPath, "is not inside a data root");
+    }
+
+    private IEnumerable<string> Candidates(string relative)
+    {
+        if (Roots.Count == 0)
+        {
+            throw new DataPathException(relative, "no data roots are configured (DataRoots__0=/path)");
+        }
+        if (string.IsNullOrWhiteSpace(relative))
+        {
+            throw new DataPathException(relative, "a file name is required");
+        }
+        if (relative.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(relative) || relative.StartsWith('~'))
+        {
+            throw new DataPathException(relative, "must be relative to a data root, not an absolute path");
+        }
+        if (relative.Replace('\\', '/').Split('/').Any(segment => segment == ".."))
+        {
+            throw new DataPathException(relative, "'..' is not allowed: name files inside a data root");
+        }
+        return Roots.Select(root => Path.GetFullPath(Path.Combine(root, relative)));
+    }
+
+    private string Contained(string relative, string candidate)
+    {
+        var real = RealPath(candidate) ?? candidate;
+        if (!Roots.Any(root => IsInside(real, root)))
+        {
+            throw new DataPathException(relative, "resolves (through a symbolic link) outside the data roots");
+        }
+        return real;
+    }
+
+    private static bool IsInside(string path, string root) =>
+        path.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal);
+
+    private static string? RealPath(string path)
+    {
+        var resolved = realpath(path, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+        {
+            return null;
+        }
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved);
+        }
+        finally
+        {
+            free(resolved);
+        }
+    }
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr realpath(string path, IntPtr resolved);
+
+    [LibraryImport("libc")]
+    private static partial void free(IntPtr pointer);
+}

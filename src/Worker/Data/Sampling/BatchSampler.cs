@@ -1,0 +1,45 @@
+namespace WebTrainer.Worker.Data.Sampling;
+
+/// <summary>
+/// Cuts an epoch's order into batches. Each batch's rows are sorted so the reader can merge
+/// adjacent rows into one read; which samples share a batch is unchanged by the sort.
+/// </summary>
+internal sealed class BatchSampler
+{
+    private readonly ISampler _sampler;
+    private readonly long[] _rows;
+
+    public BatchSampler(ISampler sampler, long[] rows, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (sampler.Count != rows.Length)
+        {
+            throw new ArgumentException($"sampler covers {sampler.Count} samples but the split has {rows.Length}", nameof(sampler));
+        }
+        _sampler = sampler;
+        _rows = rows;
+        BatchSize = batchSize;
+    }
+
+    public int BatchSize { get; }
+
+    public int BatchesPerEpoch => (_rows.Length + BatchSize - 1) / BatchSize;
+
+    /// <summary>Batches of file rows for <paramref name="epoch"/>, starting at batch <paramref name="startBatch"/> (resume).</summary>
+    public IEnumerable<long[]> Batches(int epoch, int startBatch = 0)
+    {
+        var order = _sampler.EpochOrder(epoch);
+        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        {
+            int start = b * BatchSize;
+            int length = Math.Min(BatchSize, order.Length - start);
+            var batch = new long[length];
+            for (int i = 0; i < length; i++)
+            {
+                batch[i] = _rows[order[start + i]];
+            }
+            Array.Sort(batch);
+            yield return batch;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Worker.Jobs;
+
+/// <summary>
+/// Turns cancel requests into cancellation tokens of running jobs: LISTEN for instant delivery,
+/// plus a poll of the jobs table in case a notification was missed while disconnected.
+/// </summary>
+internal sealed partial class CancellationWatcher(NpgsqlDataSource dataSource, JobRepository jobs, ILogger<CancellationWatcher> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
+
+    /// <summary>A token cancelled when someone asks to stop <paramref name="jobId"/>; dispose when the run ends.</summary>
+    public Registration Register(long jobId)
+    {
+        var source = new CancellationTokenSource();
+        _running[jobId] = source;
+        return new Registration(this, jobId, source);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, e) =>
+                {
+                    if (long.TryParse(e.Payload, out var id))
+                    {
+                        Cancel(id);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN {Notifications.CancelChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                await PollAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (!await connection.WaitAsync(PollInterval, stoppingToken))
+                    {
+                        await PollAsync(stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+            {
+                LogListenFailed(logger, ex.Message);
+                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in _running.Keys)
+        {
+            if (await jobs.IsCancelRequestedAsync(id, cancellationToken))
+            {
+                Cancel(id);
+            }
+        }
+    }
+
+    private void Cancel(long jobId)
+    {
+        if (_running.TryGetValue(jobId, out var source))
+        {
+            LogCancelling(logger, jobId);
+            source.Cancel();
+        }
+    }
+
+    internal sealed class Registration(CancellationWatcher owner, long jobId, CancellationTokenSource source) : IDisposable
+    {
+        public CancellationToken Token => source.Token;
+
+        public bool IsCancellationRequested => source.IsCancellationRequested;
+
+        public void Dispose()
+        {
+            owner._running.TryRemove(new KeyValuePair<long, CancellationTokenSource>(jobId, source));
+            source.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancel requested for job {JobId}")]
+    private static partial void LogCancelling(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancel listener lost its database connection ({Reason}); retrying")]
+    private static partial void LogListenFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,22 @@
+namespace WebTrainer.Worker.Jobs;
+
+/// <summary>This Worker process: its name, device, threads and data pipeline sizes.</summary>
+public sealed class WorkerOptions
+{
+    public const string SectionName = "Worker";
+
+    /// <summary>Shown in the dashboard; defaults to host name and process id.</summary>
+    public string Name { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary><c>auto</c> (CUDA if present), <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>libtorch intra- and inter-op threads.</summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Batches read and collated in parallel by the data pipeline.</summary>
+    public int Readers { get; set; } = 2;
+
+    /// <summary>Memory the prefetch queue of ready batches may use.</summary>
+    public int PrefetchBudgetMegabytes { get; set; } = 256;
+}

@@ -1,0 +1,53 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Storage;
+using WebTrainer.Worker.Training;
+
+namespace WebTrainer.Worker.Jobs;
+
+public static class WorkerServiceCollectionExtensions
+{
+    public static IServiceCollection AddDataRoots(this IServiceCollection services)
+    {
+        services.AddOptions<DataRootOptions>()
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((o, c) =>
+                o.Roots = c.GetSection(DataRootOptions.SectionName).GetChildren().Select(s => s.Value ?? "").ToList());
+        services.AddSingleton<DataRoots>();
+        return services;
+    }
+
+    /// <summary>A Hangfire server that runs training jobs, one at a time, on this process's device.</summary>
+    public static IServiceCollection AddTrainingWorker(this IServiceCollection services)
+    {
+        services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.SectionName)
+            .Validate(o => o.Device is "auto" or "cpu" or "cuda", "Worker:Device must be auto, cpu or cuda")
+            .Validate(o => o.Threads >= 1, "Worker:Threads must be at least 1")
+            .Validate(o => o.Readers >= 1, "Worker:Readers must be at least 1")
+            .Validate(o => o.PrefetchBudgetMegabytes >= 1, "Worker:PrefetchBudgetMegabytes must be at least 1")
+            .ValidateOnStart();
+        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName);
+        services.AddSingleton<CancellationWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CancellationWatcher>());
+        services.AddTransient<ITrainingJob, TrainingJob>();
+
+        services.AddHangfire((sp, configuration) => configuration
+            .UseWebTrainerStorage(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
+                sp.GetRequiredService<IOptions<JobQueueOptions>>().Value)
+            // A failed run is a result to show, not something to repeat; a crashed Worker's run
+            // comes back through the invisibility timeout instead.
+            .UseFilter(new AutomaticRetryAttribute { Attempts = 0 }));
+        services.AddHangfireServer((sp, server) =>
+        {
+            var worker = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            TorchRuntime.Configure(worker.Threads);
+            server.ServerName = worker.Name;
+            server.WorkerCount = 1;
+            server.Queues = JobQueues.ServedBy(worker.Device != "cpu" && TorchSharp.torch.cuda.is_available());
+        });
+        return services;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WebTrainer.Worker.Jobs;
+using WebTrainer.Worker.Samples;
+using WebTrainer.Worker.Storage;
+
+if (args.Length > 0 && args[0] == "dataset")
+{
+    return await DatasetCommand.RunAsync(args[1..], CancellationToken.None);
+}
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddWebTrainerDatabase();
+builder.Services.AddDataRoots();
+builder.Services.AddTrainingWorker();
+
+using var host = builder.Build();
+await host.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+await host.RunAsync();
+return 0;

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace WebTrainer.Worker.Storage;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>PostgreSQL data source, migrations and the repositories that read and write jobs.</summary>
+    public static IServiceCollection AddWebTrainerDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is not set (environment variable Database__ConnectionString).")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+            new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString).Build());
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<JobRepository>();
+        services.AddSingleton<MetricsRepository>();
+        return services;
+    }
+}

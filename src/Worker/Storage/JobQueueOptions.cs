@@ -1,0 +1,17 @@
+namespace WebTrainer.Worker.Storage;
+
+/// <summary>Hangfire's PostgreSQL queue settings, shared by the Web (which enqueues) and Workers (which fetch).</summary>
+public sealed class JobQueueOptions
+{
+    public const string SectionName = "JobQueue";
+
+    /// <summary>
+    /// How long a fetched job stays invisible to other Workers. With the sliding timeout on, a
+    /// live Worker keeps extending it, so only a dead Worker's job is handed out again.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool UseSlidingInvisibilityTimeout { get; set; } = true;
+
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,33 @@
+using static TorchSharp.torch;
+
+namespace WebTrainer.Worker.Training;
+
+/// <summary>Sums of loss and correct predictions over batches; tensors in, plain numbers kept.</summary>
+internal sealed class RunningMetrics(int classes)
+{
+    public double LossSum { get; private set; }
+    public long Correct { get; private set; }
+    public long CorrectTop5 { get; private set; }
+    public long Samples { get; private set; }
+
+    public bool HasTop5 => classes >= 5;
+
+    public double Loss => Samples == 0 ? 0 : LossSum / Samples;
+    public double Accuracy => Samples == 0 ? 0 : (double)Correct / Samples;
+    public double? Top5 => HasTop5 && Samples > 0 ? (double)CorrectTop5 / Samples : null;
+
+    /// <summary>Adds a batch: <paramref name="meanLoss"/> is the batch's mean loss.</summary>
+    public void Add(Tensor logits, Tensor labels, double meanLoss)
+    {
+        using var scope = NewDisposeScope();
+        long n = labels.shape[0];
+        LossSum += meanLoss * n;
+        Samples += n;
+        Correct += logits.argmax(1).eq(labels).sum().item<long>();
+        if (HasTop5)
+        {
+            var top5 = logits.topk(5, dim: 1).indexes;
+            CorrectTop5 += top5.eq(labels.unsqueeze(1)).any(1).sum().item<long>();
+        }
+    }
+}

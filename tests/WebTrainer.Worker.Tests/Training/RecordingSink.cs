@@ -1,0 +1,24 @@
+using WebTrainer.Shared.Metrics;
+using WebTrainer.Worker.Training;
+
+namespace WebTrainer.Worker.Tests.Training;
+
+/// <summary>Keeps what a trainer reports, for assertions.</summary>
+internal sealed class RecordingSink : IProgressSink
+{
+    public List<BatchProgress> Batches { get; } = [];
+    public List<EpochMetrics> Epochs { get; } = [];
+    public List<(string Level, string Message)> Events { get; } = [];
+
+    public void Batch(BatchProgress progress)
+    {
+        lock (Batches)
+        {
+            Batches.Add(progress);
+        }
+    }
+
+    public void Epoch(EpochMetrics metrics) => Epochs.Add(metrics);
+
+    public void Event(string level, string message) => Events.Add((level, message));
+}
