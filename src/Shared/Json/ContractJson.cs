@@ -16,6 +16,8 @@ public static class ContractJson
         options.PropertyNameCaseInsensitive = true;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        // "dataset": null is malformed input, not a spec without a dataset.
+        options.RespectNullableAnnotations = true;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     }
 

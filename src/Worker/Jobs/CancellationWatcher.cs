@@ -89,6 +89,9 @@ internal sealed partial class CancellationWatcher(NpgsqlDataSource dataSource, J
 
         public bool IsCancellationRequested => source.IsCancellationRequested;
 
+        /// <summary>Stops the run as a cancel request would (e.g. the job was deleted in Hangfire's dashboard).</summary>
+        public void Cancel() => source.Cancel();
+
         public void Dispose()
         {
             owner._running.TryRemove(new KeyValuePair<long, CancellationTokenSource>(jobId, source));

@@ -1,3 +1,6 @@
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,6 +16,9 @@ namespace WebTrainer.Worker.Jobs;
 /// <summary>
 /// Runs one training job for Hangfire: guard against duplicate execution, claim the job, train,
 /// and record how it ended. A shutdown puts the job back in the queue to resume later.
+/// The run follows this host's shutdown and user cancel requests, not Hangfire's job token:
+/// that token also fires when Hangfire's state of the job changes under a live run (a
+/// re-delivered duplicate that was turned away completes it), which must not stop the run.
 /// </summary>
 internal sealed partial class TrainingJob(
     NpgsqlDataSource dataSource,
@@ -20,6 +26,9 @@ internal sealed partial class TrainingJob(
     MetricsRepository metrics,
     DataRoots dataRoots,
     CancellationWatcher watcher,
+    WorkerHeartbeat heartbeat,
+    JobStorage hangfireStorage,
+    IHostApplicationLifetime lifetime,
     IOptions<WorkerOptions> options,
     ILogger<TrainingJob> logger) : ITrainingJob
 {
@@ -43,7 +52,11 @@ internal sealed partial class TrainingJob(
         var spec = row.ParsedSpec;
         await using var reporter = new JobReporter(jobId, metrics, logger);
         using var userCancel = watcher.Register(jobId);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, userCancel.Token);
+        var stopping = lifetime.ApplicationStopping;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token);
+        using var hangfireAbort = cancellationToken.Register(() => _ = OnHangfireAbortAsync(row.HangfireJobId, userCancel, reporter));
+        heartbeat.SetCurrentJob(jobId);
+        using var clearCurrent = new Disposable(() => heartbeat.SetCurrentJob(0));
         LogStarted(logger, jobId, worker);
         reporter.Event("info", $"Started on worker {worker}");
         try
@@ -70,7 +83,7 @@ internal sealed partial class TrainingJob(
             await EndAsync(jobId, reporter, JobStatus.Cancelled, null, null);
             LogFinished(logger, jobId, JobStatus.Cancelled);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             reporter.Event("warning", $"Worker {worker} is shutting down; the job goes back to the queue");
             await reporter.FlushAsync(CancellationToken.None);
@@ -91,6 +104,27 @@ internal sealed partial class TrainingJob(
             await EndAsync(jobId, reporter, JobStatus.Failed, message, null);
             LogFailed(logger, ex, jobId);
             throw;
+        }
+    }
+
+    /// <summary>Hangfire's token fired while this host keeps running: find out why.</summary>
+    private async Task OnHangfireAbortAsync(string? hangfireJobId, CancellationWatcher.Registration userCancel, JobReporter reporter)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested || hangfireJobId is null)
+        {
+            return;
+        }
+        await Task.Yield();
+        using var connection = hangfireStorage.GetConnection();
+        var state = connection.GetJobData(hangfireJobId)?.State;
+        if (state is null || state == DeletedState.StateName)
+        {
+            reporter.Event("info", "Deleted in the Hangfire dashboard: stopping at the next batch");
+            userCancel.Cancel();
+        }
+        else
+        {
+            reporter.Event("warning", $"Hangfire marked this job {state} while it runs (a re-delivered duplicate was turned away); the run continues");
         }
     }
 

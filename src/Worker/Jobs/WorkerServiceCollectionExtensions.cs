@@ -32,6 +32,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName);
         services.AddSingleton<CancellationWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CancellationWatcher>());
+        services.AddSingleton<WorkerHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkerHeartbeat>());
         services.AddTransient<ITrainingJob, TrainingJob>();
 
         services.AddHangfire((sp, configuration) => configuration

@@ -1,11 +1,12 @@
 using DbUp;
+using Hangfire.PostgreSql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace WebTrainer.Worker.Storage;
 
-/// <summary>Applies the versioned SQL scripts in <c>Storage/Migrations</c>, once, whoever starts first.</summary>
+/// <summary>Applies the versioned SQL scripts in <c>Storage/Migrations</c> and Hangfire's schema, once, whoever starts first.</summary>
 public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)
 {
     // Web and Worker processes may start together; one advisory lock serialises their migrations.
@@ -36,6 +37,9 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, IOptio
             {
                 LogApplied(logger, script.Name);
             }
+            // Hangfire's own schema, under the same lock: Web and Worker installing it at once
+            // collide in PostgreSQL's catalog ("could not find tuple for constraint").
+            PostgreSqlObjectsInstaller.Install(connection, HangfireStorageExtensions.SchemaName);
         }
         finally
         {

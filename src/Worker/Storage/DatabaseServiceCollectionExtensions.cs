@@ -16,9 +16,11 @@ public static class DatabaseServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(sp =>
             new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString).Build());
+        services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.SectionName);
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<JobRepository>();
         services.AddSingleton<MetricsRepository>();
+        services.AddSingleton<WorkerRepository>();
         return services;
     }
 }

@@ -14,10 +14,12 @@ internal static class Evaluator
         model.eval();
         var metrics = new RunningMetrics(classes);
         var matrix = confusion ? new long[classes, classes] : null;
-        using var noGrad = no_grad();
         await foreach (var batch in loader.ReadEpochAsync(0, 0, cancellationToken))
         {
+            // Grad mode and dispose scopes are thread-local in libtorch: open both per batch, inside
+            // synchronous code, never across an await (the continuation may run on another thread).
             using (batch)
+            using (var noGrad = no_grad())
             using (var scope = NewDisposeScope())
             {
                 var x = batch.Images.to(device);

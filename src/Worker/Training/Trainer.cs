@@ -75,6 +75,9 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
                 }
                 waitTicks += Stopwatch.GetElapsedTime(waitStart).Ticks;
                 using var batch = batches.Current;
+                // Thread-local state (grad mode, dispose scope) is set per step: after an await this
+                // may be a thread an evaluation left in no-grad mode.
+                using (var grad = enable_grad())
                 using (var scope = NewDisposeScope())
                 {
                     var x = batch.Images.to(device);

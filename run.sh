@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs the whole WebTrainer system: a private PostgreSQL (unless Database__ConnectionString is set),
+# one Worker, the Web dashboard + REST API, and sample datasets under .data/datasets.
+# Ctrl-C stops all of it.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+scripts/install-deps.sh run
+
+echo "Building (Release)…"
+dotnet build src/Web/WebTrainer.Web.csproj -c Release -v quiet -nologo -clp:ErrorsOnly
+bin_web="$root/src/Web/bin/Release/net10.0"
+bin_worker="$root/src/Worker/bin/Release/net10.0"
+
+data_root="${DataRoots__0:-$root/.data/datasets}"
+mkdir -p "$data_root"
+if [ ! -f "$data_root/synthetic-stripes.h5" ]; then
+  dotnet "$bin_worker/WebTrainer.Worker.dll" dataset synth --out "$data_root/synthetic-stripes.h5"
+fi
+if [ ! -f "$data_root/fashion-mnist.h5" ] && [ -d /usr/share/datasets/fashion-mnist ]; then
+  dotnet "$bin_worker/WebTrainer.Worker.dll" dataset fashion-mnist --out "$data_root/fashion-mnist.h5"
+fi
+
+pids=()
+pg_dir="$root/.data/postgres"
+own_pg=
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping WebTrainer…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$own_pg" ]; then scripts/postgres.sh stop "$pg_dir"; fi
+  echo "Stopped."
+}
+trap cleanup INT TERM EXIT
+
+if [ -z "${Database__ConnectionString:-}" ]; then
+  export Database__ConnectionString
+  Database__ConnectionString=$(scripts/postgres.sh start "$pg_dir" $$)
+  own_pg=1
+  echo "Private PostgreSQL in $pg_dir (port $(cat "$pg_dir/port"))"
+fi
+
+export DataRoots__0="$data_root"
+export Artifacts__Root="${Artifacts__Root:-$root/.data/artifacts}"
+export Worker__Threads="${Worker__Threads:-$(nproc)}"
+export OMP_NUM_THREADS="$Worker__Threads"
+url="${WEBTRAINER_URL:-http://localhost:5080}"
+
+ASPNETCORE_ENVIRONMENT=Production dotnet "$bin_worker/WebTrainer.Worker.dll" &
+pids+=($!)
+ASPNETCORE_URLS="$url" dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  curl -fsS "$url/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+cat <<TXT
+
+WebTrainer is running.
+  Dashboard:   $url/
+  REST API:    $url/scalar/v1   (OpenAPI: $url/openapi/v1.json)
+  Queue:       $url/hangfire
+  Data root:   $data_root  ($(ls "$data_root" | tr '\n' ' '))
+Try:
+  curl -X POST $url/api/jobs -H 'Content-Type: application/json' -d @samples/fashion-cnn.json
+Ctrl-C stops everything.
+TXT
+
+wait -n "${pids[@]}"

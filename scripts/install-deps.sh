@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages WebTrainer needs that this machine lacks.
+#   scripts/install-deps.sh run    PostgreSQL server, Fashion-MNIST sample
+#   scripts/install-deps.sh test   the above plus headless Chromium for browser tests and docker-compose to check the compose file
+set -euo pipefail
+purpose=${1:-run}
+
+packages=(postgresql dataset-fashion-mnist)
+if [ "$purpose" = test ]; then packages+=(chromium docker-compose); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "The .NET 10 SDK is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 1
+fi

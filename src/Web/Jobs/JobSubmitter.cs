@@ -1,0 +1,76 @@
+using FluentValidation;
+using Hangfire;
+using Hangfire.States;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Web.Jobs;
+
+/// <summary>
+/// Validates a spec (fields, then the dataset file itself), stores the job and enqueues it.
+/// A spec that fails any check is answered with the problem and nothing is queued.
+/// </summary>
+internal sealed partial class JobSubmitter(
+    IValidator<JobSpec> validator,
+    DataRoots dataRoots,
+    JobRepository jobs,
+    IBackgroundJobClient hangfire,
+    ILogger<JobSubmitter> logger)
+{
+    public async Task<SubmitResult> SubmitAsync(JobSpec spec, string owner, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(spec, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return SubmitResult.Invalid(validation.ToDictionary());
+        }
+        var problem = CheckDataset(spec);
+        if (problem is not null)
+        {
+            return SubmitResult.Rejected(problem);
+        }
+
+        var queue = JobQueues.ForDevice(spec.Training.Device);
+        var id = await jobs.CreateAsync(spec, owner, queue, cancellationToken);
+        try
+        {
+            var hangfireId = hangfire.Create<ITrainingJob>(job => job.RunAsync(id, CancellationToken.None), new EnqueuedState(queue));
+            await jobs.SetHangfireJobIdAsync(id, hangfireId, cancellationToken);
+        }
+        catch
+        {
+            // Not queued means not accepted: leave no job behind that would never run.
+            await jobs.DeleteAsync(id, CancellationToken.None);
+            throw;
+        }
+        LogQueued(logger, id, spec.Name, owner, queue);
+        return SubmitResult.Queued(id);
+    }
+
+    private string? CheckDataset(JobSpec spec)
+    {
+        try
+        {
+            var file = dataRoots.ResolveExisting(spec.Dataset.File);
+            using var data = TrainingData.Open(file, spec.Dataset, spec.Training.MaxSamplesPerSplit);
+            if (data.Train.Count == 0)
+            {
+                return $"dataset.file '{spec.Dataset.File}': the train split is empty";
+            }
+            return null;
+        }
+        catch (DataPathException ex)
+        {
+            return $"dataset.file {ex.Message}";
+        }
+        catch (DatasetProblemException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued job {JobId} '{Name}' for {Owner} on queue {Queue}")]
+    private static partial void LogQueued(ILogger logger, long jobId, string name, string owner, string queue);
+}

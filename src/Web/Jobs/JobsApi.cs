@@ -1,0 +1,157 @@
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Metrics;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Web.Jobs;
+
+internal static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs");
+        group.MapPost("/", CreateJob).WithSummary("Validate a job spec against its dataset file, store it and queue it");
+        group.MapGet("/", ListJobs).WithSummary("Jobs, newest first, with filters and paging");
+        group.MapGet("/{id:long}", GetJob).WithSummary("A job with its spec, epoch metrics, last batch and test results");
+        group.MapPost("/{id:long}/cancel", CancelJob).WithSummary("Cancel a queued job, or stop a running one at the next batch");
+        group.MapDelete("/{id:long}", DeleteJob).WithSummary("Delete a job that is not running, with its metrics");
+        group.MapPost("/{id:long}/clone", CloneJob).WithSummary("Queue a new job with the same spec");
+        group.MapGet("/{id:long}/metrics/epochs", GetEpochs).WithSummary("Per-epoch metrics");
+        group.MapGet("/{id:long}/metrics/batches", GetBatches).WithSummary("Batch progress samples, optionally of one epoch");
+        group.MapGet("/{id:long}/events", GetEvents).WithSummary("The job's log, after an event id");
+        return group;
+    }
+
+    internal static async Task<Results<Created<JobCreated>, ValidationProblem, ProblemHttpResult>> CreateJob(
+        JobSpec spec, JobSubmitter submitter, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await submitter.SubmitAsync(spec, Owner(context), cancellationToken);
+        if (result.FieldErrors is not null)
+        {
+            return TypedResults.ValidationProblem(result.FieldErrors, title: "The job spec is invalid");
+        }
+        if (result.Problem is not null)
+        {
+            return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest, title: "The dataset cannot be used as specified");
+        }
+        var id = result.JobId!.Value;
+        return TypedResults.Created($"/api/jobs/{id}", new JobCreated(id, JobStatus.Queued, $"/api/jobs/{id}"));
+    }
+
+    internal static async Task<Results<Ok<JobPage>, ValidationProblem>> ListJobs(
+        JobRepository jobs, CancellationToken cancellationToken, [FromQuery] JobStatus? status = null, [FromQuery] string? owner = null,
+        [FromQuery] string? search = null, [FromQuery] string sort = "created_desc", [FromQuery] int page = 1, [FromQuery] int pageSize = 50)
+    {
+        if (page < 1 || pageSize is < 1 or > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["paging"] = ["page must be >= 1 and pageSize between 1 and 500"],
+            });
+        }
+        var query = new JobQuery { Status = status, Owner = owner, Search = search, Sort = sort, Page = page, PageSize = pageSize };
+        var (items, total) = await jobs.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(new JobPage(items, total, page, pageSize));
+    }
+
+    internal static async Task<Results<Ok<JobDetail>, NotFound>> GetJob(
+        long id, JobRepository jobs, MetricsRepository metrics, CancellationToken cancellationToken)
+    {
+        var row = await jobs.GetAsync(id, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var epochs = await metrics.GetEpochsAsync(id, cancellationToken);
+        var lastBatch = await metrics.GetLastBatchAsync(id, cancellationToken);
+        return TypedResults.Ok(new JobDetail(row.ToSummary(), row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults));
+    }
+
+    internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>>> CancelJob(
+        long id, JobRepository jobs, IBackgroundJobClient hangfire, CancellationToken cancellationToken)
+    {
+        var (outcome, hangfireId) = await jobs.RequestCancelAsync(id, cancellationToken);
+        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
+        switch (outcome)
+        {
+            case CancelOutcome.NotFound:
+                return TypedResults.NotFound();
+            case CancelOutcome.AlreadyFinished:
+                return TypedResults.Conflict(new ProblemDetails
+                {
+                    Title = "The job has already ended",
+                    Detail = $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled.",
+                    Status = StatusCodes.Status409Conflict,
+                });
+            case CancelOutcome.CancelledWhileQueued:
+                if (hangfireId is not null)
+                {
+                    hangfire.Delete(hangfireId);
+                }
+                return TypedResults.Ok(summary!);
+            default:
+                return TypedResults.Accepted($"/api/jobs/{id}", summary!);
+        }
+    }
+
+    internal static async Task<Results<NoContent, NotFound, Conflict<ProblemDetails>>> DeleteJob(
+        long id, JobRepository jobs, CancellationToken cancellationToken)
+    {
+        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
+        if (summary is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (summary.Status is JobStatus.Running or JobStatus.Queued || !await jobs.DeleteAsync(id, cancellationToken))
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Title = "The job is still active",
+                Detail = $"Job {id} is {summary.Status}; cancel it before deleting it.",
+                Status = StatusCodes.Status409Conflict,
+            });
+        }
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Created<JobCreated>, NotFound, ValidationProblem, ProblemHttpResult>> CloneJob(
+        long id, JobRepository jobs, JobSubmitter submitter, HttpContext context, CancellationToken cancellationToken)
+    {
+        var row = await jobs.GetAsync(id, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var spec = row.ParsedSpec;
+        var created = await CreateJob(spec with { Name = $"{spec.Name} (copy)" }, submitter, context, cancellationToken);
+        return created.Result switch
+        {
+            Created<JobCreated> ok => ok,
+            ValidationProblem invalid => invalid,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException("unexpected result"),
+        };
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<EpochMetrics>>, NotFound>> GetEpochs(
+        long id, JobRepository jobs, MetricsRepository metrics, CancellationToken cancellationToken) =>
+        await jobs.GetSummaryAsync(id, cancellationToken) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(await metrics.GetEpochsAsync(id, cancellationToken));
+
+    internal static async Task<Results<Ok<IReadOnlyList<BatchProgress>>, NotFound>> GetBatches(
+        long id, JobRepository jobs, MetricsRepository metrics, CancellationToken cancellationToken, [FromQuery] int? epoch = null) =>
+        await jobs.GetSummaryAsync(id, cancellationToken) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(await metrics.GetBatchesAsync(id, epoch, cancellationToken));
+
+    internal static async Task<Results<Ok<IReadOnlyList<JobEvent>>, NotFound>> GetEvents(
+        long id, JobRepository jobs, MetricsRepository metrics, CancellationToken cancellationToken, [FromQuery] long after = 0) =>
+        await jobs.GetSummaryAsync(id, cancellationToken) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(await metrics.GetEventsAsync(id, after, cancellationToken));
+
+    internal static string Owner(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace WebTrainer.Web.Metrics;
+
+/// <summary>
+/// Live job updates. A client joins a job's group for its batch progress, epoch metrics, status
+/// and events, or the all-jobs group for status changes only. After (re)connecting, a client loads
+/// history over REST and then follows the stream, so nothing is missed across Web restarts.
+/// </summary>
+internal sealed class JobsHub : Hub
+{
+    public const string Path = "/hubs/jobs";
+    public const string UpdateMethod = "update";
+    public const string AllJobsGroup = "jobs";
+
+    public static string GroupOf(long jobId) => $"job-{jobId}";
+
+    public Task Follow(long jobId) => Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(jobId), Context.ConnectionAborted);
+
+    public Task Unfollow(long jobId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(jobId), Context.ConnectionAborted);
+
+    public Task FollowAll() => Groups.AddToGroupAsync(Context.ConnectionId, AllJobsGroup, Context.ConnectionAborted);
+}

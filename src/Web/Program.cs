@@ -1,0 +1,10 @@
+using WebTrainer.Web;
+using WebTrainer.Worker.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddWebTrainer();
+
+var app = builder.Build();
+await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+app.MapWebTrainer();
+await app.RunAsync();

@@ -1,0 +1,65 @@
+using FluentValidation;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using WebTrainer.Shared.Json;
+using WebTrainer.Web.Components;
+using WebTrainer.Web.Datasets;
+using WebTrainer.Web.Health;
+using WebTrainer.Web.Jobs;
+using WebTrainer.Web.Metrics;
+using WebTrainer.Web.Workers;
+using WebTrainer.Worker.Jobs;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Web;
+
+/// <summary>The table of contents of the Web host: what it registers and what it maps.</summary>
+internal static class WebTrainerServices
+{
+    public static WebApplicationBuilder AddWebTrainer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddWebTrainerDatabase();
+        services.AddDataRoots();
+        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName);
+        // The Web only enqueues; Workers run the Hangfire servers.
+        services.AddHangfire((sp, configuration) => configuration.UseWebTrainerStorage(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
+            sp.GetRequiredService<IOptions<JobQueueOptions>>().Value));
+
+        services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddScoped<JobSubmitter>();
+
+        services.AddSignalR().AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions));
+        services.AddSingleton<JobUpdateBus>();
+        services.AddHostedService<JobUpdateRelay>();
+        services.AddWebTrainerHealth();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+
+    public static WebApplication MapWebTrainer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapJobsApi();
+        app.MapDatasetsApi();
+        app.MapWorkersApi();
+        app.MapWebTrainerHealth();
+        app.MapHub<JobsHub>(JobsHub.Path);
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "WebTrainer jobs", AppPath = "/" });
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

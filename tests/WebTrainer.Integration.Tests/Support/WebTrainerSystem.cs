@@ -1,0 +1,148 @@
+using System.Net.Http.Json;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Json;
+using WebTrainer.Testing;
+
+namespace WebTrainer.Integration.Tests.Support;
+
+/// <summary>
+/// One running WebTrainer for a test: its own database on the shared server, a data root with a
+/// synthetic dataset, a Web process and any number of Worker processes.
+/// </summary>
+public sealed class WebTrainerSystem : IAsyncDisposable
+{
+    private readonly List<ManagedProcess> _workers = [];
+    private readonly Dictionary<string, string?> _environment;
+
+    private WebTrainerSystem(string connectionString, TempDirectory folder, Dictionary<string, string?> environment)
+    {
+        ConnectionString = connectionString;
+        Folder = folder;
+        _environment = environment;
+    }
+
+    public string ConnectionString { get; }
+    public TempDirectory Folder { get; }
+    public string DataRoot => Path.Combine(Folder.Path, "data");
+    public ManagedProcess? Web { get; private set; }
+    public Uri? WebAddress { get; private set; }
+    public HttpClient Http { get; } = new();
+    public IReadOnlyList<ManagedProcess> Workers => _workers;
+
+    /// <summary>A database and data root; nothing started yet. <paramref name="settings"/> become environment variables.</summary>
+    public static async Task<WebTrainerSystem> CreateAsync(PostgresServer server, IDictionary<string, string?>? settings = null)
+    {
+        var folder = new TempDirectory("webtrainer-it");
+        Directory.CreateDirectory(Path.Combine(folder.Path, "data"));
+        var environment = new Dictionary<string, string?>
+        {
+            ["Database__ConnectionString"] = await server.CreateDatabaseAsync(),
+            ["DataRoots__0"] = Path.Combine(folder.Path, "data"),
+            ["Worker__Threads"] = "1",
+            ["Worker__Readers"] = "1",
+            ["JobQueue__QueuePollInterval"] = "00:00:01",
+            ["OMP_NUM_THREADS"] = "1",
+            ["DOTNET_gcServer"] = "0",
+            ["Logging__LogLevel__Default"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+        var system = new WebTrainerSystem(environment["Database__ConnectionString"]!, folder, environment);
+        return system;
+    }
+
+    /// <summary>Writes the synthetic sample dataset into the data root under <paramref name="name"/>.</summary>
+    public async Task<string> AddSyntheticDatasetAsync(string name = "stripes.h5", int count = 600, int size = 16, int classes = 4)
+    {
+        var path = Path.Combine(DataRoot, name);
+        var code = await Worker.Samples.DatasetCommand.RunAsync(
+            ["synth", "--out", path, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--classes", classes.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
+        Assert.Equal(0, code);
+        return name;
+    }
+
+    public async Task StartWebAsync()
+    {
+        int port = FreePort.Next();
+        WebAddress = new Uri($"http://127.0.0.1:{port}");
+        var environment = new Dictionary<string, string?>(_environment) { ["ASPNETCORE_URLS"] = WebAddress.ToString() };
+        Web = ManagedProcess.StartDotnet("web", RepoPaths.WebDll, environment, "--contentRoot", RepoPaths.WebContentRoot);
+        Http.BaseAddress = WebAddress;
+        await Web.WaitForLineAsync(l => l.Contains("Application started", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+    }
+
+    public async Task<ManagedProcess> StartWorkerAsync(string name, IDictionary<string, string?>? settings = null)
+    {
+        var environment = new Dictionary<string, string?>(_environment) { ["Worker__Name"] = name };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+        var worker = ManagedProcess.StartDotnet(name, RepoPaths.WorkerDll, environment);
+        _workers.Add(worker);
+        await worker.WaitForLineAsync(l => l.Contains("all the dispatchers started", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+        return worker;
+    }
+
+    public async Task<HttpResponseMessage> SubmitAsync(JobSpec spec) =>
+        await Http.PostAsync("/api/jobs", JsonContent.Create(spec, options: ContractJson.Options));
+
+    public async Task<long> SubmitOkAsync(JobSpec spec)
+    {
+        using var response = await SubmitAsync(spec);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"submit failed {(int)response.StatusCode}: {body}");
+        return ContractJson.Deserialize<JobCreated>(body).Id;
+    }
+
+    public async Task<JobDetail> GetJobAsync(long id) =>
+        ContractJson.Deserialize<JobDetail>(await Http.GetStringAsync($"/api/jobs/{id}"));
+
+    /// <summary>Polls the job until <paramref name="until"/> holds; fails with the processes' output on timeout.</summary>
+    public async Task<JobDetail> WaitForJobAsync(long id, Func<JobDetail, bool> until, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JobDetail? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await GetJobAsync(id);
+            if (until(last))
+            {
+                return last;
+            }
+            await Task.Delay(250);
+        }
+        var workers = string.Join("\n---\n", _workers.Select(w => w.Tail(40)));
+        throw new TimeoutException($"job {id} did not reach the expected state in {timeout}; last: {last?.Summary}\nworkers:\n{workers}\nweb:\n{Web?.Tail(20)}");
+    }
+
+    public static JobSpec SmallSpec(string file, int epochs = 1, int batchSize = 32) => new()
+    {
+        Name = "it",
+        Dataset = new DatasetSpec
+        {
+            File = file,
+            Validation = new SplitSpec { Images = "valid_img", Labels = "valid_labels" },
+            Test = new SplitSpec { Images = "test_img", Labels = "test_labels" },
+        },
+        Training = new TrainingSpec { Epochs = epochs, BatchSize = batchSize, LearningRate = 0.003, Device = "cpu" },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+        if (Web is not null)
+        {
+            await Web.DisposeAsync();
+        }
+        Folder.Dispose();
+    }
+}
