@@ -18,7 +18,7 @@ status=0
 for project in "${projects[@]}"; do
   echo "== $project"
   if ! dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" \
-      | { grep --line-buffered -E "^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|Error Message" || true; }; then
+      | { grep --line-buffered -E "^\s+(Passed|Failed|Skipped) |^Test Run|^Total tests|^\s+(Passed|Failed|Skipped): " || true; }; then
     status=1
   fi
 done
@@ -29,9 +29,11 @@ if [ $status -ne 0 ]; then
 fi
 
 # One closing line for people and CI: the sum over all test assemblies.
-awk '/^(Passed|Failed)!/ {
-       for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-     }
+awk '/^Total tests:/ { summary = 1; next }
+     summary && /^ +Passed: +[0-9]+$/ { p += $2 }
+     summary && /^ +Failed: +[0-9]+$/ { f += $2 }
+     summary && /^ +Skipped: +[0-9]+$/ { s += $2 }
+     /Total time:/ { summary = 0 }
      END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
 exit $status
