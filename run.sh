@@ -42,6 +42,21 @@ if [ -z "${Database__ConnectionString:-}" ]; then
   echo "Private PostgreSQL in $pg_dir (port $(cat "$pg_dir/port"))"
 fi
 
+# The first admin: from the environment, else generated once and kept in .data/admin-credentials.
+credentials="$root/.data/admin-credentials"
+if [ -z "${Auth__BootstrapAdmin__Email:-}" ]; then
+  if [ ! -f "$credentials" ]; then
+    umask 077
+    cat >"$credentials" <<CRED
+Auth__BootstrapAdmin__Email=admin@localhost
+Auth__BootstrapAdmin__Password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+Auth__BootstrapAdmin__ApiKey=wt_$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
+CRED
+    umask 022
+  fi
+  set -a; . "$credentials"; set +a
+fi
+
 export DataRoots__0="$data_root"
 export Artifacts__Root="${Artifacts__Root:-$root/.data/artifacts}"
 export Worker__Threads="${Worker__Threads:-$(nproc)}"
@@ -60,12 +75,14 @@ done
 cat <<TXT
 
 WebTrainer is running.
-  Dashboard:   $url/
-  REST API:    $url/scalar/v1   (OpenAPI: $url/openapi/v1.json)
-  Queue:       $url/hangfire
-  Data root:   $data_root  ($(ls "$data_root" | tr '\n' ' '))
+  Dashboard:     $url/
+  REST API:      $url/scalar/v1   (OpenAPI: $url/openapi/v1.json)
+  Queue:         $url/hangfire (admins)
+  Data root:     $data_root  ($(ls "$data_root" | tr '\n' ' '))
+Sign in:       $Auth__BootstrapAdmin__Email / ${Auth__BootstrapAdmin__Password:-(as configured)}   (kept in ${credentials#$root/})
+API key:       ${Auth__BootstrapAdmin__ApiKey:-(none configured; create one in the dashboard or POST /api/me/api-keys)}
 Try:
-  curl -X POST $url/api/jobs -H 'Content-Type: application/json' -d @samples/fashion-cnn.json
+  curl -X POST $url/api/jobs -H "X-Api-Key: ${Auth__BootstrapAdmin__ApiKey:-<key>}" -H 'Content-Type: application/json' -d @samples/fashion-cnn.json
 Ctrl-C stops everything.
 TXT
 

@@ -1,4 +1,5 @@
 using WebTrainer.Web;
+using WebTrainer.Web.Auth;
 using WebTrainer.Worker.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,5 +7,6 @@ builder.AddWebTrainer();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(app.Lifetime.ApplicationStopping);
 app.MapWebTrainer();
 await app.RunAsync();

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using WebTrainer.Shared.Json;
+using WebTrainer.Web.Auth;
 using WebTrainer.Web.Components;
 using WebTrainer.Web.Datasets;
 using WebTrainer.Web.Health;
@@ -28,6 +29,7 @@ internal static class WebTrainerServices
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
             sp.GetRequiredService<IOptions<JobQueueOptions>>().Value));
 
+        services.AddWebTrainerAuth();
         services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -47,18 +49,27 @@ internal static class WebTrainerServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
+        app.MapAccountsApi();
         app.MapJobsApi();
         app.MapDatasetsApi();
         app.MapWorkersApi();
-        app.MapWebTrainerHealth();
+        app.MapWebTrainerHealth().AllowAnonymous();
         app.MapHub<JobsHub>(JobsHub.Path);
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "WebTrainer jobs", AppPath = "/" });
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "WebTrainer jobs",
+            AppPath = "/",
+            Authorization = [new HangfireDashboardAuthorization()],
+        }).RequireAuthorization(AuthSchemes.AdminPolicy);
 
-        app.MapStaticAssets();
+        // Scripts and styles hold no data; the sign-in page needs them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

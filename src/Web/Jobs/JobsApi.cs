@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
+using WebTrainer.Web.Auth;
 using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Jobs;
@@ -69,9 +71,18 @@ internal static class JobsApi
         return TypedResults.Ok(new JobDetail(row.ToSummary(), row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults));
     }
 
-    internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>>> CancelJob(
-        long id, JobRepository jobs, IBackgroundJobClient hangfire, CancellationToken cancellationToken)
+    internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> CancelJob(
+        long id, ClaimsPrincipal user, JobRepository jobs, IBackgroundJobClient hangfire, CancellationToken cancellationToken)
     {
+        var existing = await jobs.GetSummaryAsync(id, cancellationToken);
+        if (existing is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!user.CanManageJobOf(existing.Owner))
+        {
+            return NotYours(id, existing.Owner, "cancel");
+        }
         var (outcome, hangfireId) = await jobs.RequestCancelAsync(id, cancellationToken);
         var summary = await jobs.GetSummaryAsync(id, cancellationToken);
         switch (outcome)
@@ -96,13 +107,17 @@ internal static class JobsApi
         }
     }
 
-    internal static async Task<Results<NoContent, NotFound, Conflict<ProblemDetails>>> DeleteJob(
-        long id, JobRepository jobs, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> DeleteJob(
+        long id, ClaimsPrincipal user, JobRepository jobs, CancellationToken cancellationToken)
     {
         var summary = await jobs.GetSummaryAsync(id, cancellationToken);
         if (summary is null)
         {
             return TypedResults.NotFound();
+        }
+        if (!user.CanManageJobOf(summary.Owner))
+        {
+            return NotYours(id, summary.Owner, "delete");
         }
         if (summary.Status is JobStatus.Running or JobStatus.Queued || !await jobs.DeleteAsync(id, cancellationToken))
         {
@@ -153,5 +168,10 @@ internal static class JobsApi
             ? TypedResults.NotFound()
             : TypedResults.Ok(await metrics.GetEventsAsync(id, after, cancellationToken));
 
-    internal static string Owner(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
+    internal static string Owner(HttpContext context) => context.User.Email();
+
+    /// <summary>403 that says whose job it is: members change only their own jobs.</summary>
+    internal static ProblemHttpResult NotYours(long id, string owner, string action) => TypedResults.Problem(
+        $"Job {id} belongs to {owner}; only its owner or an admin can {action} it.",
+        statusCode: StatusCodes.Status403Forbidden, title: "Not your job");
 }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Metrics;
 
@@ -7,7 +9,8 @@ namespace WebTrainer.Web.Metrics;
 /// and events, or the all-jobs group for status changes only. After (re)connecting, a client loads
 /// history over REST and then follows the stream, so nothing is missed across Web restarts.
 /// </summary>
-internal sealed class JobsHub : Hub
+[Authorize]
+internal sealed class JobsHub(JobRepository jobs) : Hub
 {
     public const string Path = "/hubs/jobs";
     public const string UpdateMethod = "update";
@@ -15,7 +18,15 @@ internal sealed class JobsHub : Hub
 
     public static string GroupOf(long jobId) => $"job-{jobId}";
 
-    public Task Follow(long jobId) => Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(jobId), Context.ConnectionAborted);
+    /// <summary>Joins a job's group. The team reads each other's jobs, so any signed-in user may follow an existing job.</summary>
+    public async Task Follow(long jobId)
+    {
+        if (await jobs.GetSummaryAsync(jobId, Context.ConnectionAborted) is null)
+        {
+            throw new HubException($"Job {jobId} does not exist.");
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(jobId), Context.ConnectionAborted);
+    }
 
     public Task Unfollow(long jobId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(jobId), Context.ConnectionAborted);
 

@@ -21,7 +21,13 @@ public sealed class WebTrainerSystem : IAsyncDisposable
         _environment = environment;
     }
 
+    public const string AdminEmail = "admin@webtrainer.test";
+    public const string AdminPassword = "admin-password-1";
+
     public string ConnectionString { get; }
+
+    /// <summary>The bootstrap admin's API key; <see cref="Http"/> sends it.</summary>
+    public string AdminApiKey { get; } = "wt_test_" + Guid.NewGuid().ToString("N");
     public TempDirectory Folder { get; }
     public string DataRoot => Path.Combine(Folder.Path, "data");
     public ManagedProcess? Web { get; private set; }
@@ -50,6 +56,10 @@ public sealed class WebTrainerSystem : IAsyncDisposable
             environment[key] = value;
         }
         var system = new WebTrainerSystem(environment["Database__ConnectionString"]!, folder, environment);
+        environment["Auth__BootstrapAdmin__Email"] = AdminEmail;
+        environment["Auth__BootstrapAdmin__Password"] = AdminPassword;
+        environment["Auth__BootstrapAdmin__ApiKey"] = system.AdminApiKey;
+        system.Http.DefaultRequestHeaders.Add("X-Api-Key", system.AdminApiKey);
         return system;
     }
 
@@ -90,6 +100,44 @@ public sealed class WebTrainerSystem : IAsyncDisposable
 
     public async Task<HttpResponseMessage> SubmitAsync(JobSpec spec) =>
         await Http.PostAsync("/api/jobs", JsonContent.Create(spec, options: ContractJson.Options));
+
+    /// <summary>An HTTP client with no identity at all.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = WebAddress };
+
+    /// <summary>Creates a member (as the admin) and returns a client signed in with a fresh API key of theirs.</summary>
+    public async Task<HttpClient> MemberAsync(string email)
+    {
+        using (var created = await Http.PostAsJsonAsync("/api/users",
+            new Shared.Accounts.CreateUserRequest(email, "member-password-1", Shared.Accounts.Roles.Member), ContractJson.Options))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+        var client = Anonymous();
+        var login = await SignInForKeyAsync(email, "member-password-1");
+        client.DefaultRequestHeaders.Add("X-Api-Key", login);
+        return client;
+    }
+
+    /// <summary>Signs in with the password (cookie) and asks for an API key, as a person would.</summary>
+    private async Task<string> SignInForKeyAsync(string email, string password)
+    {
+        using var handler = new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false };
+        using var browser = new HttpClient(handler) { BaseAddress = WebAddress };
+        var form = await browser.GetStringAsync("/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var posted = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+        Assert.True(posted.StatusCode == System.Net.HttpStatusCode.Redirect, $"sign-in failed: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
+        using var key = await browser.PostAsJsonAsync("/api/me/api-keys", new Shared.Accounts.CreateApiKeyRequest("tests"), ContractJson.Options);
+        var body = await key.Content.ReadAsStringAsync();
+        Assert.True(key.IsSuccessStatusCode, body);
+        return ContractJson.Deserialize<Shared.Accounts.ApiKeyCreated>(body).Key;
+    }
 
     public async Task<long> SubmitOkAsync(JobSpec spec)
     {
