@@ -14,4 +14,14 @@ public sealed record JobSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Higher runs first among queued jobs; admins change it.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>1 for the next job to start, for queued jobs; null otherwise.</summary>
+    public int? QueuePosition { get; init; }
+
+    /// <summary>When a queued job is expected to start, from the running jobs' progress and past run times.</summary>
+    public DateTimeOffset? EstimatedStartAt { get; init; }
+}

@@ -1,6 +1,4 @@
 using FluentValidation;
-using Hangfire;
-using Hangfire.States;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Hdf5;
@@ -16,7 +14,7 @@ internal sealed partial class JobSubmitter(
     IValidator<JobSpec> validator,
     DataRoots dataRoots,
     JobRepository jobs,
-    IBackgroundJobClient hangfire,
+    QueueRepository queueRepository,
     ILogger<JobSubmitter> logger)
 {
     public async Task<SubmitResult> SubmitAsync(JobSpec spec, string owner, CancellationToken cancellationToken)
@@ -34,17 +32,8 @@ internal sealed partial class JobSubmitter(
 
         var queue = JobQueues.ForDevice(spec.Training.Device);
         var id = await jobs.CreateAsync(spec, owner, queue, cancellationToken);
-        try
-        {
-            var hangfireId = hangfire.Create<ITrainingJob>(job => job.RunAsync(id, CancellationToken.None), new EnqueuedState(queue));
-            await jobs.SetHangfireJobIdAsync(id, hangfireId, cancellationToken);
-        }
-        catch
-        {
-            // Not queued means not accepted: leave no job behind that would never run.
-            await jobs.DeleteAsync(id, CancellationToken.None);
-            throw;
-        }
+        // The job waits in the jobs table; the dispatcher hands it to Hangfire when a Worker is free.
+        await queueRepository.WakeDispatcherAsync(cancellationToken);
         LogQueued(logger, id, spec.Name, owner, queue);
         return SubmitResult.Queued(id);
     }

@@ -19,6 +19,8 @@ internal static class JobsApi
         group.MapGet("/{id:long}", GetJob).WithSummary("A job with its spec, epoch metrics, last batch and test results");
         group.MapPost("/{id:long}/cancel", CancelJob).WithSummary("Cancel a queued job, or stop a running one at the next batch");
         group.MapDelete("/{id:long}", DeleteJob).WithSummary("Delete a job that is not running, with its metrics");
+        group.MapPut("/{id:long}/priority", SetPriority).RequireAuthorization(AuthSchemes.AdminPolicy)
+            .WithSummary("Change a queued job's priority (admins); higher runs first");
         group.MapPost("/{id:long}/clone", CloneJob).WithSummary("Queue a new job with the same spec");
         group.MapGet("/{id:long}/metrics/epochs", GetEpochs).WithSummary("Per-epoch metrics");
         group.MapGet("/{id:long}/metrics/batches", GetBatches).WithSummary("Batch progress samples, optionally of one epoch");
@@ -43,7 +45,7 @@ internal static class JobsApi
     }
 
     internal static async Task<Results<Ok<JobPage>, ValidationProblem>> ListJobs(
-        JobRepository jobs, CancellationToken cancellationToken, [FromQuery] JobStatus? status = null, [FromQuery] string? owner = null,
+        JobRepository jobs, QueueForecast forecast, CancellationToken cancellationToken, [FromQuery] JobStatus? status = null, [FromQuery] string? owner = null,
         [FromQuery] string? search = null, [FromQuery] string sort = "created_desc", [FromQuery] int page = 1, [FromQuery] int pageSize = 50)
     {
         if (page < 1 || pageSize is < 1 or > 500)
@@ -55,11 +57,11 @@ internal static class JobsApi
         }
         var query = new JobQuery { Status = status, Owner = owner, Search = search, Sort = sort, Page = page, PageSize = pageSize };
         var (items, total) = await jobs.ListAsync(query, cancellationToken);
-        return TypedResults.Ok(new JobPage(items, total, page, pageSize));
+        return TypedResults.Ok(new JobPage(await forecast.ApplyAsync(items, cancellationToken), total, page, pageSize));
     }
 
     internal static async Task<Results<Ok<JobDetail>, NotFound>> GetJob(
-        long id, JobRepository jobs, MetricsRepository metrics, CancellationToken cancellationToken)
+        long id, JobRepository jobs, MetricsRepository metrics, QueueForecast forecast, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
         if (row is null)
@@ -68,7 +70,8 @@ internal static class JobsApi
         }
         var epochs = await metrics.GetEpochsAsync(id, cancellationToken);
         var lastBatch = await metrics.GetLastBatchAsync(id, cancellationToken);
-        return TypedResults.Ok(new JobDetail(row.ToSummary(), row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults));
+        var summary = (await forecast.ApplyAsync([row.ToSummary()], cancellationToken))[0];
+        return TypedResults.Ok(new JobDetail(summary, row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults));
     }
 
     internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> CancelJob(
@@ -129,6 +132,27 @@ internal static class JobsApi
             });
         }
         return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<Ok<JobSummary>, NotFound, Conflict<ProblemDetails>>> SetPriority(
+        long id, SetPriorityRequest request, JobRepository jobs, QueueRepository queue, CancellationToken cancellationToken)
+    {
+        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
+        if (summary is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (!await queue.SetPriorityAsync(id, request.Priority, cancellationToken))
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Title = "The job is not waiting",
+                Detail = $"Job {id} is {summary.Status}; only queued jobs have a priority to change.",
+                Status = StatusCodes.Status409Conflict,
+            });
+        }
+        await queue.WakeDispatcherAsync(cancellationToken);
+        return TypedResults.Ok((await jobs.GetSummaryAsync(id, cancellationToken))!);
     }
 
     internal static async Task<Results<Created<JobCreated>, NotFound, ValidationProblem, ProblemHttpResult>> CloneJob(

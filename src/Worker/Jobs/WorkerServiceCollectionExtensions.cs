@@ -29,11 +29,13 @@ public static class WorkerServiceCollectionExtensions
             .Validate(o => o.Readers >= 1, "Worker:Readers must be at least 1")
             .Validate(o => o.PrefetchBudgetMegabytes >= 1, "Worker:PrefetchBudgetMegabytes must be at least 1")
             .ValidateOnStart();
-        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName);
+        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName)
+            .Validate(o => o.MaxRunningPerUser >= 1, "JobQueue:MaxRunningPerUser must be at least 1");
         services.AddSingleton<CancellationWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CancellationWatcher>());
         services.AddSingleton<WorkerHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerHeartbeat>());
+        services.AddHostedService<JobDispatcher>();
         services.AddTransient<ITrainingJob, TrainingJob>();
 
         services.AddHangfire((sp, configuration) => configuration

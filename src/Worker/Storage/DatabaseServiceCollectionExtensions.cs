@@ -21,6 +21,8 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton<JobRepository>();
         services.AddSingleton<MetricsRepository>();
         services.AddSingleton<WorkerRepository>();
+        services.AddSingleton<QueueRepository>();
+        services.AddSingleton<QueueForecast>();
         return services;
     }
 }

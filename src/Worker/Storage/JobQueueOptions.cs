@@ -9,9 +9,12 @@ public sealed class JobQueueOptions
     /// How long a fetched job stays invisible to other Workers. With the sliding timeout on, a
     /// live Worker keeps extending it, so only a dead Worker's job is handed out again.
     /// </summary>
-    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     public bool UseSlidingInvisibilityTimeout { get; set; } = true;
 
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Jobs one person may have running (or handed to a Worker) at once; the rest wait their turn.</summary>
+    public int MaxRunningPerUser { get; set; } = 2;
 }

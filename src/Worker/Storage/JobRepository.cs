@@ -11,7 +11,7 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "id, name, owner, spec::text AS spec, status, queue, hangfire_job_id, cancel_requested, created_at, started_at, " +
-        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results";
+        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, dispatched_at";
 
     static JobRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -26,14 +26,6 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             """,
             new { spec.Name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, spec.Training.Epochs },
             cancellationToken: cancellationToken));
-    }
-
-    public async Task SetHangfireJobIdAsync(long id, string hangfireJobId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE jobs SET hangfire_job_id = @HangfireJobId WHERE id = @Id",
-            new { Id = id, HangfireJobId = hangfireJobId }, cancellationToken: cancellationToken));
     }
 
     internal async Task<JobRow?> GetAsync(long id, CancellationToken cancellationToken)
@@ -152,7 +144,8 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             """
             UPDATE jobs SET status = @Status, finished_at = now(), error = @Error,
                             test_results = coalesce(CAST(@Test AS jsonb), test_results)
-            WHERE id = @Id AND status = 'Running'
+            WHERE id = @Id AND status = 'Running';
+            NOTIFY webtrainer_dispatch;
             """,
             new { Id = id, Status = status.ToString(), Error = error, Test = test is null ? null : ContractJson.Serialize(test) },
             cancellationToken: cancellationToken));

@@ -24,6 +24,8 @@ internal sealed class JobRow
     public double? BestValAccuracy { get; set; }
     public string? Error { get; set; }
     public string? TestResults { get; set; }
+    public int Priority { get; set; }
+    public DateTime? DispatchedAt { get; set; }
 
     public JobStatus ParsedStatus => Enum.Parse<JobStatus>(Status);
 
@@ -33,7 +35,8 @@ internal sealed class JobRow
     {
         var spec = ParsedSpec;
         return new JobSummary(Id, Name, Owner, ParsedStatus, spec.Dataset.File, spec.Model.Architecture, Epoch, TotalEpochs,
-            BestValAccuracy, Utc(CreatedAt), Utc(StartedAt), Utc(FinishedAt), Error);
+            BestValAccuracy, Utc(CreatedAt), Utc(StartedAt), Utc(FinishedAt), Error)
+        { Priority = Priority };
     }
 
     public TestResults? ParsedTestResults => TestResults is null ? null : ContractJson.Deserialize<TestResults>(TestResults);

@@ -19,7 +19,8 @@ public sealed class WorkerRepository(NpgsqlDataSource dataSource)
             INSERT INTO workers (name, device, threads, queues, started_at, heartbeat_at, current_job_id)
             VALUES (@Name, @Device, @Threads, @Queues, @StartedAt, now(), @CurrentJobId)
             ON CONFLICT (name) DO UPDATE SET device = excluded.device, threads = excluded.threads, queues = excluded.queues,
-                started_at = excluded.started_at, heartbeat_at = now(), current_job_id = excluded.current_job_id
+                started_at = excluded.started_at, heartbeat_at = now(), current_job_id = excluded.current_job_id;
+            NOTIFY webtrainer_dispatch;
             """,
             new { Name = name, Device = device, Threads = threads, Queues = queues, StartedAt = startedAt.UtcDateTime, CurrentJobId = currentJobId },
             cancellationToken: cancellationToken));

@@ -1,0 +1,104 @@
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Reporting;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Worker.Jobs;
+
+/// <summary>
+/// The fair queue. Jobs wait in the jobs table; whenever a Worker is idle, the dispatcher hands
+/// Hangfire the best waiting job — highest priority, then oldest — skipping people who already
+/// run their limit. Every Worker process runs one, but only the holder of a PostgreSQL advisory
+/// lock dispatches, so there is one dispatcher at a time and another takes over if it dies.
+/// </summary>
+internal sealed partial class JobDispatcher(
+    NpgsqlDataSource dataSource,
+    QueueRepository queue,
+    IBackgroundJobClient hangfire,
+    IOptions<JobQueueOptions> options,
+    ILogger<JobDispatcher> logger) : BackgroundService
+{
+    private const long LeaderLockKey = 0x5754_4449_5350; // "WTDISP"
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                if (!await TryLeadAsync(connection, stoppingToken))
+                {
+                    await Task.Delay(PollInterval * 5, stoppingToken);
+                    continue;
+                }
+                LogLeading(logger);
+                connection.Notification += (_, _) => { };
+                await using (var listen = new NpgsqlCommand($"LISTEN {QueueRepository.DispatchChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await DispatchAsync(stoppingToken);
+                    await connection.WaitAsync(PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (DatabaseRetry.IsTransient(ex))
+            {
+                LogLost(logger, ex.Message);
+                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Hands waiting jobs to Hangfire, one per free Worker.</summary>
+    internal async Task DispatchAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queues in await queue.FreeWorkerQueuesAsync(cancellationToken))
+        {
+            var next = await queue.ClaimNextAsync(queues, options.Value.MaxRunningPerUser, cancellationToken);
+            if (next is not { } job)
+            {
+                continue;
+            }
+            try
+            {
+                var hangfireId = hangfire.Create<ITrainingJob>(j => j.RunAsync(job.Id, CancellationToken.None), new EnqueuedState(job.Queue));
+                await queue.SetDispatchedAsync(job.Id, hangfireId, cancellationToken);
+                LogDispatched(logger, job.Id, job.Queue);
+            }
+            catch (Exception ex) when (DatabaseRetry.IsTransient(ex))
+            {
+                await queue.SetDispatchedAsync(job.Id, null, CancellationToken.None);
+                throw;
+            }
+        }
+    }
+
+    private static async Task<bool> TryLeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", LeaderLockKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This process dispatches queued jobs")]
+    private static partial void LogLeading(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dispatched job {JobId} to queue {Queue}")]
+    private static partial void LogDispatched(ILogger logger, long jobId, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatcher lost its database connection ({Reason}); retrying")]
+    private static partial void LogLost(ILogger logger, string reason);
+}
