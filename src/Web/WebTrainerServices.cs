@@ -35,6 +35,9 @@ internal static class WebTrainerServices
         services.AddOpenApi();
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<JobSubmitter>();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
+            .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive").ValidateOnStart();
+        services.AddSingleton<DatasetUploader>();
 
         services.AddSignalR().AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<JobUpdateBus>();

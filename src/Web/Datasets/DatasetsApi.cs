@@ -1,20 +1,92 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 using WebTrainer.Worker.Data;
 
 namespace WebTrainer.Web.Datasets;
 
 internal static class DatasetsApi
 {
-    private static readonly string[] Extensions = [".h5", ".hdf5", ".hdf", ".he5"];
 
     public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/datasets").WithTags("Datasets");
         group.MapGet("/", ListFiles).WithSummary("HDF5 files under the configured data roots");
+        group.MapPost("/upload", Upload).DisableAntiforgery()
+            .WithSummary("Upload an HDF5 file (raw body or multipart field 'file'), streamed to disk: ?name=food.h5[&overwrite=true]");
         return group;
     }
 
     internal static Ok<IReadOnlyList<DatasetFileInfo>> ListFiles(DataRoots roots) => TypedResults.Ok(Files(roots));
+
+    internal static async Task<Results<Created<DatasetFileInfo>, ProblemHttpResult>> Upload(
+        HttpContext context, DatasetUploader uploader, DataRoots roots, CancellationToken cancellationToken,
+        [FromQuery] string? name = null, [FromQuery] bool overwrite = false)
+    {
+        var request = context.Request;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            // The uploader enforces its own limit while streaming; Kestrel's 30 MB default would cut real datasets short.
+            limit.MaxRequestBodySize = uploader.MaxBytes + 1024 * 1024;
+        }
+        if (request.ContentLength > uploader.MaxBytes)
+        {
+            return TooLarge(uploader.MaxBytes, request.ContentLength.Value);
+        }
+        Stream body = request.Body;
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(type.Boundary).Value!, request.Body);
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(cancellationToken)) is not null)
+            {
+                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+                {
+                    name ??= Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
+                    body = section.Body;
+                    break;
+                }
+            }
+            if (section is null)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "No file in the upload", "The multipart body has no file part.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "No file name", "Give the file name as ?name=food.h5 (or as the multipart file name).");
+        }
+        try
+        {
+            var outcome = await uploader.SaveAsync(name, body, overwrite, cancellationToken);
+            return outcome.Kind switch
+            {
+                "saved" => TypedResults.Created($"/api/datasets/{Uri.EscapeDataString(name)}", Describe(roots, uploader.Target(name))),
+                "exists" => Problem(StatusCodes.Status409Conflict, "The file exists", $"'{name}' already exists in the data root; add overwrite=true to replace it."),
+                "too-large" => TooLarge(uploader.MaxBytes, null),
+                "empty" => Problem(StatusCodes.Status400BadRequest, "Empty upload", $"'{name}': the upload has no bytes."),
+                _ => Problem(StatusCodes.Status400BadRequest, "Not an HDF5 file", $"'{name}': {outcome.Problem}; nothing was kept."),
+            };
+        }
+        catch (DataPathException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad file name", ex.Message);
+        }
+    }
+
+    private static ProblemHttpResult TooLarge(long max, long? actual) => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large",
+        $"Uploads are limited to {max} bytes (Uploads:MaxBytes){(actual is null ? "" : $"; this one has {actual}")}; nothing was kept.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
+
+    private static DatasetFileInfo Describe(DataRoots roots, string fullPath)
+    {
+        var info = new FileInfo(fullPath);
+        var index = roots.Roots.ToList().FindIndex(r => fullPath.StartsWith(r + "/", StringComparison.Ordinal));
+        return new DatasetFileInfo(roots.RelativeName(fullPath), index, info.Length, info.LastWriteTimeUtc);
+    }
 
     internal static IReadOnlyList<DatasetFileInfo> Files(DataRoots roots)
     {
@@ -29,7 +101,7 @@ internal static class DatasetsApi
             var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MaxRecursionDepth = 8 };
             foreach (var file in root.EnumerateFiles("*", options))
             {
-                if (Extensions.Contains(file.Extension, StringComparer.OrdinalIgnoreCase) && file.LinkTarget is null)
+                if (DatasetUploader.Extensions.Contains(file.Extension, StringComparer.OrdinalIgnoreCase) && file.LinkTarget is null)
                 {
                     files.Add(new DatasetFileInfo(Path.GetRelativePath(root.FullName, file.FullName), i, file.Length, file.LastWriteTimeUtc));
                 }
