@@ -6,6 +6,7 @@ using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Tests.Training;
 
+[Collection(TrainingCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
