@@ -34,10 +34,6 @@ internal static class TrainingFixture
         Training = training,
     };
 
-    public static string RunDirectory(TempDirectory temp, string name)
-    {
-        var path = temp.File(name);
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    /// <summary>A run directory that does not exist yet: the trainer creates it, as it does for a job's first start.</summary>
+    public static string RunDirectory(TempDirectory temp, string name) => temp.File(name);
 }

@@ -15,6 +15,10 @@ internal sealed class RunCheckpoints(RunDirectory? run, string fingerprint, Trai
     /// <summary>Restores model, optimiser, schedule, early stopping and RNG from <c>last.ckpt</c>; null for a fresh start.</summary>
     public CheckpointState? TryResume()
     {
+        if (run is not null)
+        {
+            Directory.CreateDirectory(run.Path);
+        }
         if (run is null || !File.Exists(run.LastCheckpoint))
         {
             Best.Clear();
