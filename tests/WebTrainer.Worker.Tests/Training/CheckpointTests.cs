@@ -64,7 +64,7 @@ public sealed class CheckpointTests : IDisposable
         // Move everything on, so a restore that missed anything would show.
         Steps(original, 2, seed: 2);
         using var restored = TrainingSession.Create(spec, input, 6, CPU, null, new RecordingSink());
-        var header = CheckpointFile.Restore(path, restored.Model, restored.Optimizer);
+        var header = CheckpointFile.Restore(path, restored.Model, restored.Optimizer, CPU);
 
         Assert.Equal(weights, WeightsOf(restored.Model));
         Assert.Equal(optimizerState, OptimizerStateOf(restored));

@@ -7,7 +7,8 @@ namespace WebTrainer.Worker.Training.Checkpoints;
 
 /// <summary>
 /// One file: magic, the JSON header (<see cref="CheckpointState"/>), the model's state dict
-/// (TorchSharp format), the optimiser's state, and the CPU generator's state (dropout draws from it).
+/// (TorchSharp format), the optimiser's state, and the CPU generator's state (dropout on the CPU draws from it;
+/// a CUDA run's dropout uses the CUDA generator, which is not saved, so exact resume is a CPU promise).
 /// Written atomically; the header can be read alone to check the fingerprint before any tensor is touched.
 /// </summary>
 internal static class CheckpointFile
@@ -36,13 +37,14 @@ internal static class CheckpointFile
     }
 
     /// <summary>Loads weights, optimiser state and RNG state in place and returns the header.</summary>
-    public static CheckpointState Restore(string path, nn.Module model, OptimizerHelper optimizer)
+    public static CheckpointState Restore(string path, nn.Module model, OptimizerHelper optimizer, Device device)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var state = ReadHeader(reader, path);
         model.load(reader, strict: true);
         optimizer.load_state_dict(reader);
+        OptimizerStateDevice.MoveTo(optimizer, device);
         var bytes = reader.ReadBytes(reader.ReadInt32());
         using var rng = tensor(bytes, ScalarType.Byte);
         set_rng_state(rng);

@@ -33,7 +33,7 @@ internal sealed class RunCheckpoints(RunDirectory? run, string fingerprint, Trai
             sink.Event("error", message);
             throw new CheckpointMismatchException(message);
         }
-        var state = CheckpointFile.Restore(run.LastCheckpoint, session.Model, session.Optimizer);
+        var state = CheckpointFile.Restore(run.LastCheckpoint, session.Model, session.Optimizer, session.Device);
         session.Scheduler.Restore(state.Scheduler);
         session.EarlyStopping.Restore(state.EarlyStopping);
         sink.Event("info", string.Create(CultureInfo.InvariantCulture,
