@@ -65,19 +65,20 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
         }
 
         int? restored = RestoreBest(session, checkpoints, history.Count);
+        var classNames = ClassNames.Of(data);
         TestResults? test = null;
         if (loaders.Test is not null)
         {
             var (results, confusion) = await Evaluator.EvaluateAsync(session.Model, session.Criterion, loaders.Test, device,
                 data.ClassCount, true, cancellationToken);
-            test = Evaluator.ToTestResults(results, confusion!, ClassNames.Of(data));
+            test = Evaluator.ToTestResults(results, confusion!, classNames);
         }
         if (run is not null)
         {
             ModelArtifacts.Write(run, session.Model, new ModelManifest
             {
                 Architecture = spec.Model.Architecture,
-                Classes = ClassNames.Of(data),
+                Classes = classNames,
                 Input = input,
                 Normalization = InputNormalization.Of(spec, data),
                 DatasetFile = spec.Dataset.File,
