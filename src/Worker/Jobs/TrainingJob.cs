@@ -30,6 +30,7 @@ internal sealed partial class TrainingJob(
     JobStorage hangfireStorage,
     IHostApplicationLifetime lifetime,
     IOptions<WorkerOptions> options,
+    IOptions<ArtifactOptions> artifacts,
     ILogger<TrainingJob> logger) : ITrainingJob
 {
     public async Task RunAsync(long jobId, CancellationToken cancellationToken)
@@ -68,6 +69,9 @@ internal sealed partial class TrainingJob(
                 Device = options.Value.Device,
                 Readers = options.Value.Readers,
                 PrefetchBudgetBytes = options.Value.PrefetchBudgetMegabytes * 1024L * 1024,
+                // Checkpoints and the model live here; a last.ckpt left by an earlier execution is resumed from.
+                RunDirectory = artifacts.Value.JobFolder(jobId),
+                PretrainedWeightsFile = spec.Model.PretrainedWeights is { } weights ? dataRoots.ResolveExisting(weights) : null,
             };
             var test = await new Trainer(settings, reporter).RunAsync(spec, data, linked.Token);
             if (test is not null)

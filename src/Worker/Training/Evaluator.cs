@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training;
 
-/// <summary>Runs a model over a split without gradients: loss, accuracy, and optionally a confusion matrix.</summary>
+/// <summary>
+/// Runs a model over a split without gradients: loss, accuracy, and optionally a confusion matrix.
+/// Gradient mode is thread-local in libtorch, so it is switched off per batch, inside the synchronous
+/// part: held across an await it would be restored on another thread and leak into later training.
+/// </summary>
 internal static class Evaluator
 {
     public static async Task<(RunningMetrics Metrics, long[,]? Confusion)> EvaluateAsync(

@@ -16,6 +16,18 @@ internal sealed class RunningMetrics(int classes)
     public double Accuracy => Samples == 0 ? 0 : (double)Correct / Samples;
     public double? Top5 => HasTop5 && Samples > 0 ? (double)CorrectTop5 / Samples : null;
 
+    /// <summary>The sums as they stand, for a mid-epoch checkpoint.</summary>
+    public MetricSums Sums => new(LossSum, Correct, CorrectTop5, Samples);
+
+    /// <summary>Continues a partial epoch from a checkpoint's sums.</summary>
+    public static RunningMetrics From(int classes, MetricSums sums) => new(classes)
+    {
+        LossSum = sums.LossSum,
+        Correct = sums.Correct,
+        CorrectTop5 = sums.CorrectTop5,
+        Samples = sums.Samples,
+    };
+
     /// <summary>Adds a batch: <paramref name="meanLoss"/> is the batch's mean loss.</summary>
     public void Add(Tensor logits, Tensor labels, double meanLoss)
     {

@@ -1,39 +1,55 @@
-using System.Diagnostics;
-using TorchSharp;
+using System.Globalization;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training.Artifacts;
+using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
-using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training;
 
 /// <summary>
-/// Epochs of train-then-validate for one run, then the test split. One dispose scope per batch;
-/// only plain numbers leave a step.
+/// One run: epochs of train-then-validate with schedule, freezing, early stopping and
+/// checkpoints, then the test split and the trained model's files. Continues from the run
+/// directory's <c>last.ckpt</c> when there is one, and then ends with exactly the numbers an
+/// uninterrupted run would have (same seed, CPU, thread count).
 /// </summary>
 internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
 {
     public async Task<TestResults?> RunAsync(JobSpec spec, TrainingData data, CancellationToken cancellationToken)
     {
         var device = TorchRuntime.SelectDevice(spec.Training.Device == "auto" ? settings.Device : spec.Training.Device);
-        manual_seed(spec.Training.Seed);
         var loaders = new SplitLoaders(spec, data, settings);
+        var input = ModelInput.For(spec.Model.Architecture, data.Channels, data.Height, data.Width);
+        using var session = TrainingSession.Create(spec, input, data.ClassCount, device, settings.PretrainedWeightsFile, sink);
+        var run = settings.RunDirectory is null ? null : new RunDirectory(settings.RunDirectory);
+        var dataShape = SpecFingerprint.DataShape(data.Train.Count, data.Validation?.Count ?? 0, data.Test?.Count ?? 0,
+            data.Channels, data.Height, data.Width, data.ClassCount);
+        var fingerprint = SpecFingerprint.Of(spec, dataShape);
+        var checkpoints = new RunCheckpoints(run, fingerprint, session, sink);
 
-        using var model = ModelFactory.Create(spec.Model.Architecture, data.Channels, data.ClassCount);
-        model.to(device);
-        using var optimizer = OptimizerFactory.Create(spec.Training, model.parameters());
-        using var criterion = new LossFunction(spec.Training.LabelSmoothing, spec.Training.ClassWeights, device);
-        sink.Event("info", $"Training {spec.Model.Architecture} on {device.type}: {data.Train.Count} train, " +
-            $"{data.Validation?.Count ?? 0} validation, {data.Test?.Count ?? 0} test samples, {data.ClassCount} classes, " +
-            $"{loaders.Train.BatchesPerEpoch} batches per epoch");
-
-        for (int epoch = 1; epoch <= spec.Training.Epochs; epoch++)
+        var resumed = checkpoints.TryResume();
+        var history = resumed?.History.ToList() ?? [];
+        foreach (var done in history)
         {
-            var metrics = await TrainEpochAsync(model, optimizer, criterion, loaders.Train, device, epoch, data.ClassCount, cancellationToken);
+            sink.Epoch(done);
+        }
+        AnnounceStart(spec, data, session, loaders, resumed is not null);
+
+        int epoch = resumed?.Epoch ?? 1;
+        var position = resumed is null ? EpochPosition.Start
+            : new EpochPosition(resumed.NextBatch, resumed.Sums, resumed.PartialElapsedMs, resumed.PartialWaitMs);
+        var epochs = new EpochTrainer(session, settings, sink);
+        for (; epoch <= spec.Training.Epochs && !session.EarlyStopping.State.Stopped; epoch++, position = EpochPosition.Start)
+        {
+            BeginEpoch(session, epoch);
+            int current = epoch;
+            var metrics = await epochs.RunAsync(loaders.Train, epoch, position,
+                run is null ? null : at => checkpoints.Save(current, at, history), cancellationToken);
             if (loaders.Validation is not null)
             {
-                var (validation, _) = await Evaluator.EvaluateAsync(model, criterion, loaders.Validation, device, data.ClassCount, false, cancellationToken);
+                var (validation, _) = await Evaluator.EvaluateAsync(session.Model, session.Criterion, loaders.Validation, device,
+                    data.ClassCount, false, cancellationToken);
                 metrics = metrics with
                 {
                     ValidationLoss = validation.Loss,
@@ -41,87 +57,105 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
                     ValidationTop5Accuracy = validation.Top5,
                 };
             }
+            history.Add(metrics);
             sink.Epoch(metrics);
+            EndEpoch(session, checkpoints, metrics);
+            checkpoints.Save(epoch + 1, EpochPosition.Start, history);
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
-        if (loaders.Test is null)
+        int? restored = RestoreBest(session, checkpoints, history.Count);
+        var classNames = ClassNames.Of(data);
+        TestResults? test = null;
+        if (loaders.Test is not null)
+        {
+            var (results, confusion) = await Evaluator.EvaluateAsync(session.Model, session.Criterion, loaders.Test, device,
+                data.ClassCount, true, cancellationToken);
+            test = Evaluator.ToTestResults(results, confusion!, classNames);
+        }
+        if (run is not null)
+        {
+            ModelArtifacts.Write(run, session.Model, new ModelManifest
+            {
+                Architecture = spec.Model.Architecture,
+                Classes = classNames,
+                Input = input,
+                Normalization = InputNormalization.Of(spec, data),
+                DatasetFile = spec.Dataset.File,
+                SpecFingerprint = fingerprint,
+                EpochsTrained = history.Count,
+                RestoredBestEpoch = restored,
+                TestAccuracy = test?.Accuracy,
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+            sink.Event("info", $"Model saved: {run.ModelWeights} with manifest {RunDirectory.ManifestFileName}");
+        }
+        return test;
+    }
+
+    private void AnnounceStart(JobSpec spec, TrainingData data, TrainingSession session, SplitLoaders loaders, bool resumed)
+    {
+        var input = session.Model.Input;
+        sink.Event("info", string.Create(CultureInfo.InvariantCulture,
+            $"{(resumed ? "Continuing" : "Training")} {spec.Model.Architecture} on {session.Device.type}: {data.Train.Count} train, " +
+            $"{data.Validation?.Count ?? 0} validation, {data.Test?.Count ?? 0} test samples, {data.ClassCount} classes, " +
+            $"{loaders.Train.BatchesPerEpoch} batches per epoch; images {input.DataChannels}x{input.DataHeight}x{input.DataWidth} " +
+            $"enter the network as {input.Channels}x{input.Height}x{input.Width}"));
+        if (loaders.Validation is null)
+        {
+            sink.Event("warning", $"No validation split: {session.Monitor.Name} is watched on the train split instead");
+        }
+    }
+
+    private void BeginEpoch(TrainingSession session, int epoch)
+    {
+        bool wasFrozen = session.Freezer.Frozen;
+        session.BeginEpoch(epoch);
+        if (session.Freezer.Frozen && (epoch == 1 || !wasFrozen))
+        {
+            sink.Event("info", $"Backbone frozen until epoch {session.Spec.Model.FreezeBackboneEpochs}: only the head trains");
+        }
+        else if (wasFrozen && !session.Freezer.Frozen)
+        {
+            sink.Event("info", $"Backbone unfrozen at epoch {epoch}");
+        }
+    }
+
+    private void EndEpoch(TrainingSession session, RunCheckpoints checkpoints, EpochMetrics metrics)
+    {
+        double value = session.Monitor.ValueOf(metrics);
+        if (session.EarlyStopping.Observe(metrics.Epoch, value))
+        {
+            checkpoints.Best.Save(session.Model);
+        }
+        if (session.Scheduler.Observe(value, session.Monitor.HigherIsBetter))
+        {
+            sink.Event("info", string.Create(CultureInfo.InvariantCulture,
+                $"{session.Monitor.Name} has not improved for {session.Spec.Training.Schedule!.Patience} epochs: learning rate lowered to " +
+                $"{session.Scheduler.LearningRateFor(metrics.Epoch + 1):G4}"));
+        }
+        if (session.EarlyStopping.State.Stopped)
+        {
+            sink.Event("info", string.Create(CultureInfo.InvariantCulture,
+                $"Early stopping after epoch {metrics.Epoch}: {session.Monitor.Name} has not improved since epoch " +
+                $"{session.EarlyStopping.State.BestEpoch} ({session.EarlyStopping.State.Best:G6})"));
+        }
+    }
+
+    /// <summary>Loads the best epoch's weights when the spec asks for it; returns that epoch, or null when the weights stay.</summary>
+    private int? RestoreBest(TrainingSession session, RunCheckpoints checkpoints, int epochsDone)
+    {
+        var state = session.EarlyStopping.State;
+        if (!session.EarlyStopping.RestoreBest || !checkpoints.Best.Exists || state.BestEpoch == 0)
         {
             return null;
         }
-        var (test, confusion) = await Evaluator.EvaluateAsync(model, criterion, loaders.Test, device, data.ClassCount, true, cancellationToken);
-        var classes = Enumerable.Range(0, data.ClassCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        return Evaluator.ToTestResults(test, confusion!, classes);
-    }
-
-    private async Task<EpochMetrics> TrainEpochAsync(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
-        LossFunction criterion, DataLoader loader, Device device, int epoch, int classes,
-        CancellationToken cancellationToken)
-    {
-        model.train();
-        var metrics = new RunningMetrics(classes);
-        loader.Stats.TakeSnapshot();
-        var epochStart = Stopwatch.GetTimestamp();
-        long waitTicks = 0;
-        long lastReport = 0;
-        var batches = loader.ReadEpochAsync(epoch, 0, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
+        if (state.BestEpoch != epochsDone)
         {
-            while (true)
-            {
-                var waitStart = Stopwatch.GetTimestamp();
-                if (!await batches.MoveNextAsync())
-                {
-                    break;
-                }
-                waitTicks += Stopwatch.GetElapsedTime(waitStart).Ticks;
-                using var batch = batches.Current;
-                // Thread-local state (grad mode, dispose scope) is set per step: after an await this
-                // may be a thread an evaluation left in no-grad mode.
-                using (var grad = enable_grad())
-                using (var scope = NewDisposeScope())
-                {
-                    var x = batch.Images.to(device);
-                    var y = batch.Labels.to(device);
-                    optimizer.zero_grad();
-                    var logits = model.call(x);
-                    var loss = criterion.Compute(logits, y);
-                    loss.backward();
-                    optimizer.step();
-                    metrics.Add(logits.detach(), y, loss.item<float>());
-                }
-
-                bool last = batch.Index == loader.BatchesPerEpoch - 1;
-                var now = Stopwatch.GetTimestamp();
-                if (last || Stopwatch.GetElapsedTime(lastReport, now) >= settings.BatchReportInterval)
-                {
-                    lastReport = now;
-                    var seconds = Stopwatch.GetElapsedTime(epochStart, now).TotalSeconds;
-                    sink.Batch(new BatchProgress(epoch, batch.Index + 1, loader.BatchesPerEpoch, metrics.Loss, metrics.Accuracy,
-                        metrics.Samples / Math.Max(seconds, 1e-9), DateTimeOffset.UtcNow));
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            checkpoints.Best.Restore(session.Model);
+            sink.Event("info", string.Create(CultureInfo.InvariantCulture,
+                $"Restored the weights of epoch {state.BestEpoch} (best {session.Monitor.Name} {state.Best:G6}) for testing and saving"));
         }
-        finally
-        {
-            await batches.DisposeAsync();
-        }
-
-        var elapsed = Stopwatch.GetElapsedTime(epochStart);
-        var pipeline = loader.Stats.TakeSnapshot();
-        return new EpochMetrics
-        {
-            Epoch = epoch,
-            TrainLoss = metrics.Loss,
-            TrainAccuracy = metrics.Accuracy,
-            TrainTop5Accuracy = metrics.Top5,
-            LearningRate = optimizer.ParamGroups.First().LearningRate,
-            SamplesPerSecond = metrics.Samples / Math.Max(elapsed.TotalSeconds, 1e-9),
-            DataStallPercent = 100.0 * waitTicks / Math.Max(1, elapsed.Ticks),
-            ReadMegabytesPerSecond = pipeline.ReadMs > 0 ? pipeline.BytesRead / 1e6 / (pipeline.ReadMs / 1000) : 0,
-            ReadMs = pipeline.ReadMs,
-            AugmentMs = pipeline.AugmentMs,
-            ElapsedMs = (long)elapsed.TotalMilliseconds,
-        };
+        return state.BestEpoch;
     }
 }

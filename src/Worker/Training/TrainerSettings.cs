@@ -1,10 +1,20 @@
 namespace WebTrainer.Worker.Training;
 
-/// <summary>What the Worker process gives every run: device, threads, data pipeline sizes.</summary>
+/// <summary>What the Worker process gives every run: device, threads, data pipeline sizes, and where the run's files go.</summary>
 internal sealed record TrainerSettings
 {
     public string Device { get; init; } = "auto";
     public int Readers { get; init; } = 2;
     public long PrefetchBudgetBytes { get; init; } = 256L * 1024 * 1024;
     public TimeSpan BatchReportInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The run's own directory (<c>{artifacts}/jobs/{id}/</c>): checkpoints, best weights, the final
+    /// model and its manifest. A <c>last.ckpt</c> there is resumed from. Null: no files at all
+    /// (tests, benchmarks); best weights for restore-best are then kept in memory.
+    /// </summary>
+    public string? RunDirectory { get; init; }
+
+    /// <summary>The spec's <c>model.pretrainedWeights</c>, already resolved inside a data root (required when the spec names one).</summary>
+    public string? PretrainedWeightsFile { get; init; }
 }

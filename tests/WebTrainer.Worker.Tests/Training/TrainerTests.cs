@@ -6,6 +6,7 @@ using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Tests.Training;
 
+[Collection(TrainingCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -39,6 +40,7 @@ public sealed class TrainerTests : IDisposable
         Assert.True(sink.Epochs[^1].TrainLoss < sink.Epochs[0].TrainLoss);
         Assert.All(sink.Epochs, e => Assert.NotNull(e.ValidationAccuracy));
         Assert.Equal(4, test.ConfusionMatrix.Count);
+        Assert.Equal("stripes 45°", test.Classes[1]);
         Assert.Equal(data.Test!.Count, test.ConfusionMatrix.Sum(r => r.Sum()));
     }
 

@@ -1,16 +1,26 @@
 using TorchSharp;
 using WebTrainer.Shared.Jobs;
-using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training.Models;
 
-/// <summary>Builds the network a spec names, with its head sized for the dataset's classes.</summary>
+/// <summary>Builds the network a spec names, with its head sized for the dataset's classes and its input adapted to the dataset's images.</summary>
 internal static class ModelFactory
 {
-    public static nn.Module<Tensor, Tensor> Create(string architecture, int inputChannels, int classes) => architecture switch
+    public static ImageClassifier Create(string architecture, ModelInput input, int classes)
     {
-        Architectures.SmallCnn => new SmallCnn(inputChannels, classes),
-        _ => throw new NotSupportedException(
-            $"model.architecture '{architecture}' is not available; choose one of: {string.Join(", ", Architectures.All)}"),
-    };
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        return architecture switch
+        {
+            Architectures.SmallCnn => new SmallCnn(input, classes),
+            Architectures.ResNet18 => new TorchVisionClassifier("ResNet18", torchvision.models.resnet18(classes), input, ["fc"]),
+            Architectures.ResNet50 => new TorchVisionClassifier("ResNet50", torchvision.models.resnet50(classes), input, ["fc"]),
+            Architectures.MobileNetV2 => new TorchVisionClassifier("MobileNetV2", torchvision.models.mobilenet_v2(classes), input, ["classifier.1"]),
+            Architectures.InceptionV3 => new InceptionV3Classifier(input, classes),
+            _ => throw new NotSupportedException(
+                $"model.architecture '{architecture}' is not available; choose one of: {string.Join(", ", Architectures.All)}"),
+        };
+    }
+
+    public static ImageClassifier Create(string architecture, int channels, int height, int width, int classes) =>
+        Create(architecture, ModelInput.For(architecture, channels, height, width), classes);
 }

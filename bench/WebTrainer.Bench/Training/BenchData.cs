@@ -1,0 +1,43 @@
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Samples;
+
+namespace WebTrainer.Bench.Training;
+
+/// <summary>The benchmark's datasets, written once into the temp folder with the Worker's own <c>dataset</c> command.</summary>
+internal static class BenchData
+{
+    public static async Task<string> FashionMnistAsync(string? file, CancellationToken cancellationToken)
+    {
+        file ??= Path.Combine(Path.GetTempPath(), "webtrainer-bench-fashion-mnist.h5");
+        if (!File.Exists(file) && await DatasetCommand.RunAsync(["fashion-mnist", "--out", file], cancellationToken) != 0)
+        {
+            throw new InvalidOperationException("Fashion-MNIST could not be written: install Debian's dataset-fashion-mnist or pass --fashion FILE");
+        }
+        return file;
+    }
+
+    public static async Task<string> SyntheticAsync(int count, int size, int channels, int classes, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"webtrainer-bench-synth-{count}-{size}-{channels}-{classes}.h5");
+        if (!File.Exists(file))
+        {
+            await DatasetCommand.RunAsync(["synth", "--out", file, "--count", $"{count}", "--size", $"{size}",
+                "--channels", $"{channels}", "--classes", $"{classes}"], cancellationToken);
+        }
+        return file;
+    }
+
+    /// <summary>A spec over the file's train/valid/test splits as our sample files lay them out.</summary>
+    public static JobSpec Spec(string file, string architecture, TrainingSpec training) => new()
+    {
+        Name = "bench",
+        Dataset = new DatasetSpec
+        {
+            File = file,
+            Validation = new SplitSpec { Images = "valid_img", Labels = "valid_labels" },
+            Test = new SplitSpec { Images = "test_img", Labels = "test_labels" },
+        },
+        Model = new ModelSpec { Architecture = architecture },
+        Training = training,
+    };
+}

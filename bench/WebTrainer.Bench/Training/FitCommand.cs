@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training;
+
+namespace WebTrainer.Bench.Training;
+
+/// <summary>
+/// <c>fit</c>: one real training run from the console, e.g. the small CNN on Fashion-MNIST for 5
+/// epochs (<c>--data fashion-mnist</c> writes it from Debian's package first). Prints each epoch,
+/// the test accuracy and the wall time. With <c>--run-dir</c> it checkpoints, resumes and saves the model.
+/// </summary>
+internal static class FitCommand
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = new BenchOptions(args);
+        var data = options.Text("data");
+        if (data is null)
+        {
+            Console.Error.WriteLine("fit: --data FILE (or --data fashion-mnist) is required");
+            return 2;
+        }
+        TorchRuntime.Configure(options.Int("threads", 2));
+        var file = data == "fashion-mnist" ? await BenchData.FashionMnistAsync(null, cancellationToken) : data;
+        var spec = BenchData.Spec(file, options.Text("arch", Architectures.SmallCnn), new TrainingSpec
+        {
+            Epochs = options.Int("epochs", 5),
+            BatchSize = options.Int("batch", 64),
+            Optimizer = options.Text("optimizer", Optimizers.Adam),
+            LearningRate = options.Double("lr", 0.001),
+            Seed = options.Int("seed", 42),
+            Device = "cpu",
+        });
+        var sink = new ConsoleSink();
+        using var training = TrainingData.Open(file, spec.Dataset);
+        var wall = Stopwatch.StartNew();
+        var test = await new Trainer(new TrainerSettings { Device = "cpu", RunDirectory = options.Text("run-dir") }, sink)
+            .RunAsync(spec, training, cancellationToken);
+        wall.Stop();
+
+        var epochs = sink.Epochs;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{spec.Model.Architecture} on {Path.GetFileName(file)}: test accuracy {test?.Accuracy:P2} (loss {test?.Loss:F4}, top-5 {test?.Top5Accuracy:P2}) " +
+            $"after {epochs.Count} epochs; wall {wall.Elapsed.TotalSeconds:F1} s; train {epochs.Average(e => e.SamplesPerSecond):F0} img/s on average, " +
+            $"data stall {epochs.Average(e => e.DataStallPercent):F1} % on average"));
+        if (test is not null)
+        {
+            Console.WriteLine("per-class accuracy: " + string.Join(", ",
+                test.Classes.Zip(test.PerClassAccuracy, (name, accuracy) => string.Create(CultureInfo.InvariantCulture, $"{name} {accuracy:P1}"))));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,22 @@
+namespace WebTrainer.Worker.Training.Checkpoints;
+
+/// <summary>The files of one run in its directory (<c>{artifacts}/jobs/{id}/</c>).</summary>
+internal sealed record RunDirectory(string Path)
+{
+    /// <summary>Everything needed to continue the run exactly: weights, optimiser, schedule, position, RNG.</summary>
+    public string LastCheckpoint => Combine("last.ckpt");
+
+    /// <summary>Weights of the best epoch by the monitored metric.</summary>
+    public string BestWeights => Combine("best.weights");
+
+    /// <summary>The trained model's weights (TorchSharp format, TorchVision/PyTorch key names).</summary>
+    public string ModelWeights => Combine(ModelWeightsFileName);
+
+    /// <summary>What the model is and what input it expects: <see cref="Artifacts.ModelManifest"/>.</summary>
+    public string Manifest => Combine(ManifestFileName);
+
+    public const string ModelWeightsFileName = "model.weights";
+    public const string ManifestFileName = "model.json";
+
+    private string Combine(string name) => System.IO.Path.Combine(Path, name);
+}

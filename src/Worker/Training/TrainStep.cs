@@ -1,0 +1,30 @@
+using WebTrainer.Worker.Training.Models;
+using static TorchSharp.torch;
+
+namespace WebTrainer.Worker.Training;
+
+/// <summary>
+/// One optimisation step on one batch, inside one dispose scope: every tensor it makes is freed
+/// when it returns and only numbers reach the metrics. Shared by the trainer and the benchmark,
+/// so the benchmark measures the step that really runs.
+/// </summary>
+internal static class TrainStep
+{
+    public static void Run(ImageClassifier model, optim.Optimizer optimizer, LossFunction criterion, Tensor images, Tensor labels,
+        Device device, RunningMetrics metrics)
+    {
+        using var scope = NewDisposeScope();
+        // Gradient mode is per thread and this step runs on whichever pool thread the loader's await resumed on.
+        using var gradients = enable_grad();
+        var x = images.to(device);
+        var y = labels.to(device);
+        optimizer.zero_grad();
+        var (logits, auxiliary) = model.ForwardTraining(x);
+        var loss = criterion.Compute(logits, y);
+        // The auxiliary head (InceptionV3) adds to what is minimised; the reported loss is the main head's alone.
+        var objective = auxiliary is null ? loss : loss + criterion.Compute(auxiliary, y) * model.AuxiliaryLossWeight;
+        objective.backward();
+        optimizer.step();
+        metrics.Add(logits.detach(), y, loss.item<float>());
+    }
+}

@@ -1,0 +1,123 @@
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Metrics;
+using WebTrainer.Testing;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training;
+
+namespace WebTrainer.Worker.Tests.Training;
+
+[Collection(TrainingCollection.Name)]
+public sealed class ResumeTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public static TheoryData<string> Setups => ["sgd-plateau", "adamw-cosine-frozen"];
+
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public async Task Resume_AfterCancellationMidEpoch_EndsExactlyLikeAnUninterruptedRun(string setup)
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        var spec = MakeSpec(file, setup);
+        using var data = TrainingData.Open(file, spec.Dataset);
+
+        var straightDirectory = TrainingFixture.RunDirectory(_temp, setup + "-straight");
+        var straightSink = new RecordingSink();
+        var straight = await new Trainer(new TrainerSettings { RunDirectory = straightDirectory }, straightSink)
+            .RunAsync(spec, data, CancellationToken.None);
+
+        var resumedDirectory = TrainingFixture.RunDirectory(_temp, setup + "-resumed");
+        using var stop = new CancellationTokenSource();
+        var interrupted = new RecordingSink
+        {
+            OnEvent = (_, message) =>
+            {
+                if (message == "Checkpoint written: epoch 2, batch 8")
+                {
+                    stop.Cancel();
+                }
+            },
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new Trainer(new TrainerSettings { RunDirectory = resumedDirectory }, interrupted).RunAsync(spec, data, stop.Token));
+        Assert.Single(interrupted.Epochs);
+
+        var resumedSink = new RecordingSink();
+        var resumed = await new Trainer(new TrainerSettings { RunDirectory = resumedDirectory }, resumedSink)
+            .RunAsync(spec, data, CancellationToken.None);
+
+        Assert.Contains(resumedSink.Events, e => e.Message.StartsWith("Resuming from checkpoint", StringComparison.Ordinal) && e.Message.Contains("epoch 2, batch 8"));
+        Assert.Equal(spec.Training.Epochs, straightSink.Epochs.Count);
+        Assert.Equal(Learning(straightSink.Epochs), Learning(resumedSink.Epochs));
+        Assert.NotNull(straight);
+        Assert.NotNull(resumed);
+        Assert.Equal(straight.Loss, resumed.Loss);
+        Assert.Equal(straight.Accuracy, resumed.Accuracy);
+        Assert.Equal(straight.ConfusionMatrix, resumed.ConfusionMatrix);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straightDirectory, "model.weights")), File.ReadAllBytes(Path.Combine(resumedDirectory, "model.weights")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straightDirectory, "best.weights")), File.ReadAllBytes(Path.Combine(resumedDirectory, "best.weights")));
+    }
+
+    [Fact]
+    public async Task Resume_RefusesCheckpointOfAnotherSpec_WithAnErrorEvent()
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        var spec = MakeSpec(file, "sgd-plateau") with { Training = MakeSpec(file, "sgd-plateau").Training with { Epochs = 1 } };
+        using var data = TrainingData.Open(file, spec.Dataset);
+        var directory = TrainingFixture.RunDirectory(_temp, "refuse");
+        await new Trainer(new TrainerSettings { RunDirectory = directory }, new RecordingSink()).RunAsync(spec, data, CancellationToken.None);
+        var checkpoint = File.ReadAllBytes(Path.Combine(directory, "last.ckpt"));
+
+        var changed = spec with { Training = spec.Training with { LearningRate = spec.Training.LearningRate * 2 } };
+        var sink = new RecordingSink();
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() =>
+            new Trainer(new TrainerSettings { RunDirectory = directory }, sink).RunAsync(changed, data, CancellationToken.None));
+
+        Assert.Contains("another spec", error.Message, StringComparison.Ordinal);
+        Assert.Contains(sink.Events, e => e.Level == "error" && e.Message.StartsWith("Refusing checkpoint", StringComparison.Ordinal));
+        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(directory, "last.ckpt")));
+
+        // Renaming the job is not a different run.
+        var renamed = spec with { Name = "another name" };
+        var renamedSink = new RecordingSink();
+        await new Trainer(new TrainerSettings { RunDirectory = directory }, renamedSink).RunAsync(renamed, data, CancellationToken.None);
+        Assert.Contains(renamedSink.Events, e => e.Message.StartsWith("Resuming from checkpoint", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static JobSpec MakeSpec(string file, string setup) => setup switch
+    {
+        "sgd-plateau" => TrainingFixture.Spec(file, new TrainingSpec
+        {
+            Epochs = 3,
+            BatchSize = 32,
+            Optimizer = Optimizers.Sgd,
+            LearningRate = 0.05,
+            Momentum = 0.9,
+            Nesterov = true,
+            WeightDecay = 1e-4,
+            LabelSmoothing = 0.1,
+            ClassWeights = [1.0, 1.2, 0.8, 1.0, 1.1, 0.9],
+            Schedule = new LearningRateSchedule { Kind = "plateau", Patience = 1, Gamma = 0.5 },
+            EarlyStopping = new EarlyStoppingSpec { Monitor = "val_loss", Patience = 5 },
+            CheckpointEveryBatches = 4,
+        }) with { Augmentation = new AugmentationSpec { HorizontalFlip = true } },
+        _ => TrainingFixture.Spec(file, new TrainingSpec
+        {
+            Epochs = 3,
+            BatchSize = 32,
+            Optimizer = Optimizers.AdamW,
+            LearningRate = 0.003,
+            Schedule = new LearningRateSchedule { Kind = "cosine", MinLearningRate = 1e-4 },
+            EarlyStopping = new EarlyStoppingSpec { Monitor = "val_accuracy", Patience = 5 },
+            CheckpointEveryBatches = 4,
+        }, new ModelSpec { FreezeBackboneEpochs = 1, BackboneLearningRateFactor = 0.5 }),
+    };
+
+    /// <summary>The learning numbers of each epoch (timings differ between runs and are left out).</summary>
+    private static List<string> Learning(IEnumerable<EpochMetrics> epochs) =>
+        epochs.GroupBy(e => e.Epoch).OrderBy(g => g.Key).Select(g => g.Last()).Select(e =>
+            FormattableString.Invariant($"{e.Epoch}: {e.TrainLoss:R} {e.TrainAccuracy:R} {e.TrainTop5Accuracy:R} {e.LearningRate:R} ") +
+            FormattableString.Invariant($"{e.ValidationLoss:R} {e.ValidationAccuracy:R} {e.ValidationTop5Accuracy:R}")).ToList();
+}
