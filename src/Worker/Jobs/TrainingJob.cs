@@ -70,7 +70,7 @@ internal sealed partial class TrainingJob(
                 Readers = options.Value.Readers,
                 PrefetchBudgetBytes = options.Value.PrefetchBudgetMegabytes * 1024L * 1024,
                 // Checkpoints and the model live here; a last.ckpt left by an earlier execution is resumed from.
-                RunDirectory = artifacts.Value.JobFolder(jobId),
+                RunDirectory = artifacts.Value.JobFolder(jobId, row.RunKey),
                 PretrainedWeightsFile = spec.Model.PretrainedWeights is { } weights ? dataRoots.ResolveExisting(weights) : null,
             };
             var test = await new Trainer(settings, reporter).RunAsync(spec, data, linked.Token);

@@ -7,6 +7,10 @@ public sealed class ArtifactOptions
 
     public string Root { get; set; } = Path.Combine(Environment.CurrentDirectory, ".data", "artifacts");
 
-    /// <summary>The folder of one job's checkpoints and model.</summary>
-    public string JobFolder(long jobId) => Path.Combine(Root, "jobs", jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>
+    /// The folder of one job's checkpoints and model: its id for people, and part of its run key so
+    /// that a job of a reset database never resumes from another job's checkpoint.
+    /// </summary>
+    public string JobFolder(long jobId, Guid runKey) =>
+        Path.Combine(Root, "jobs", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{jobId}-{runKey.ToString("N")[..8]}"));
 }

@@ -11,7 +11,7 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "id, name, owner, spec::text AS spec, status, queue, hangfire_job_id, cancel_requested, created_at, started_at, " +
-        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, dispatched_at";
+        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, dispatched_at, run_key";
 
     static JobRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 

@@ -26,6 +26,7 @@ internal sealed class JobRow
     public string? TestResults { get; set; }
     public int Priority { get; set; }
     public DateTime? DispatchedAt { get; set; }
+    public Guid RunKey { get; set; }
 
     public JobStatus ParsedStatus => Enum.Parse<JobStatus>(Status);
 

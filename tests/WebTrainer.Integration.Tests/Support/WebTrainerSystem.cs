@@ -44,6 +44,7 @@ public sealed class WebTrainerSystem : IAsyncDisposable
         {
             ["Database__ConnectionString"] = await server.CreateDatabaseAsync(),
             ["DataRoots__0"] = Path.Combine(folder.Path, "data"),
+            ["Artifacts__Root"] = Path.Combine(folder.Path, "artifacts"),
             ["Worker__Threads"] = "1",
             ["Worker__Readers"] = "1",
             ["JobQueue__QueuePollInterval"] = "00:00:01",
