@@ -35,6 +35,7 @@ internal static class WebTrainerServices
         services.AddOpenApi();
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<JobSubmitter>();
+        services.AddSingleton<PredictorCache>();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
             .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive").ValidateOnStart();
         services.AddSingleton<DatasetUploader>();
@@ -60,6 +61,7 @@ internal static class WebTrainerServices
         app.MapScalarApiReference();
         app.MapAccountsApi();
         app.MapJobsApi();
+        app.MapArtifactsApi();
         app.MapDatasetsApi();
         app.MapWorkersApi();
         app.MapWebTrainerHealth().AllowAnonymous();

@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using SkiaSharp;
+using WebTrainer.Integration.Tests.Support;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Json;
+using WebTrainer.Testing;
+using WebTrainer.Worker.Samples;
+using WebTrainer.Worker.Training.Artifacts;
+
+namespace WebTrainer.Integration.Tests.Jobs;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ArtifactsTests(PostgresServer server) : IAsyncLifetime
+{
+    private WebTrainerSystem _system = null!;
+    private long _job;
+
+    public async Task InitializeAsync()
+    {
+        _system = await WebTrainerSystem.CreateAsync(server);
+        await _system.StartWebAsync();
+        var file = await _system.AddSyntheticDatasetAsync(count: 1200);
+        await _system.StartWorkerAsync("worker-a");
+        _job = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file, epochs: 2));
+        await _system.WaitForJobAsync(_job, j => j.Summary.Status is JobStatus.Succeeded or JobStatus.Failed, TimeSpan.FromMinutes(3));
+    }
+
+    [Fact]
+    public async Task Owner_DownloadsTheModel_AsWeightsPlusManifest()
+    {
+        using var response = await _system.Http.GetAsync($"/api/jobs/{_job}/artifacts/model");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(["model.json", "model.weights"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        using var manifest = new StreamReader(zip.GetEntry("model.json")!.Open());
+        var json = await manifest.ReadToEndAsync();
+        Assert.Contains("small_cnn", json, StringComparison.Ordinal);
+        Assert.True(zip.GetEntry("model.weights")!.Length > 10_000);
+    }
+
+    [Fact]
+    public async Task AnotherMember_CannotDownloadTheModel()
+    {
+        using var member = await _system.MemberAsync("mira@webtrainer.test");
+
+        using var response = await member.GetAsync($"/api/jobs/{_job}/artifacts/model");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Predict_ReturnsRankedClassesForAPng()
+    {
+        var sample = SyntheticDataset.Generate(1, 16, 3, 4, seed: 7);
+        using var content = new ByteArrayContent(Png(sample.Images, 16, 16));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+
+        using var response = await _system.Http.PostAsync($"/api/jobs/{_job}/predict", content);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = ContractJson.Deserialize<List<Prediction>>(body);
+        Assert.Equal(4, predictions.Count);
+        Assert.Equal(predictions.OrderByDescending(p => p.Probability).Select(p => p.ClassIndex), predictions.Select(p => p.ClassIndex));
+        Assert.InRange(predictions.Sum(p => p.Probability), 0.99, 1.01);
+    }
+
+    [Fact]
+    public async Task Predict_NotAnImage_Is400_AndUnknownJob_Is404()
+    {
+        using var garbage = new ByteArrayContent("definitely not a png"u8.ToArray());
+
+        using var bad = await _system.Http.PostAsync($"/api/jobs/{_job}/predict", garbage);
+        using var missing = await _system.Http.PostAsync("/api/jobs/999/predict", new ByteArrayContent([1]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private static byte[] Png(byte[] rgb, int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width + x) * 3;
+                bitmap.SetPixel(x, y, new SKColor(rgb[i], rgb[i + 1], rgb[i + 2]));
+            }
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+}
