@@ -2,6 +2,7 @@
 # A private, throwaway PostgreSQL cluster for dev runs and tests.
 #   scripts/postgres.sh start DIR [OWNER_PID]   prints an Npgsql connection string
 #   scripts/postgres.sh stop DIR
+#   scripts/postgres.sh pause DIR / resume DIR   stop the server and start it again on the same port (fault tests)
 # The server refuses to run as root, so as root it runs as the system user 'webtrainer'.
 # With OWNER_PID, a watchdog stops the cluster when that process dies, however it dies.
 # PG_EXTRA_OPTS adds server options (tests pass "-c fsync=off").
@@ -77,8 +78,21 @@ stop() {
   fi
 }
 
+pause() {
+  as_db_user "$(find_bindir)/pg_ctl" -D "$dir/data" stop -m fast -w >/dev/null
+}
+
+resume() {
+  local port
+  port=$(cat "$dir/port")
+  as_db_user "$(find_bindir)/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $port -k $dir/socket -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_EXTRA_OPTS:-}" start >/dev/null
+}
+
 case "$cmd" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: postgres.sh start|stop DIR [OWNER_PID]" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: postgres.sh start|stop|pause|resume DIR [OWNER_PID]" >&2; exit 2 ;;
 esac

@@ -10,6 +10,8 @@ namespace WebTrainer.Testing;
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
+    private const string ExtraOptions = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+
     private TempDirectory? _folder;
     private string _adminConnectionString = "";
 
@@ -25,7 +27,7 @@ public sealed class PostgresServer : IAsyncLifetime
         File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_101_101);
         await using var start = ManagedProcess.Start("postgres.sh", RepoPaths.Script("postgres.sh"),
             ["start", Path.Combine(_folder.Path, "cluster"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            new Dictionary<string, string?> { ["PG_EXTRA_OPTS"] = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" });
+            new Dictionary<string, string?> { ["PG_EXTRA_OPTS"] = ExtraOptions });
         var code = await start.WaitForExitAsync(TimeSpan.FromMinutes(2));
         if (code != 0)
         {
@@ -49,6 +51,26 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>The private cluster's folder, for fault tests that stop and restart it; null for a configured server.</summary>
     public string? ClusterFolder => _folder is null ? null : Path.Combine(_folder.Path, "cluster");
+
+    /// <summary>Stops the private server (fault tests); <see cref="ResumeAsync"/> starts it again on the same port.</summary>
+    public Task PauseAsync() => ScriptAsync("pause");
+
+    public Task ResumeAsync() => ScriptAsync("resume");
+
+    private async Task ScriptAsync(string command)
+    {
+        if (ClusterFolder is null)
+        {
+            throw new InvalidOperationException("Only a private test cluster can be stopped and started (WEBTRAINER_TEST_DATABASE is set).");
+        }
+        await using var script = ManagedProcess.Start("postgres.sh", RepoPaths.Script("postgres.sh"), [command, ClusterFolder],
+            new Dictionary<string, string?> { ["PG_EXTRA_OPTS"] = ExtraOptions });
+        var code = await script.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"postgres.sh {command} failed ({code}):\n{script.Output}");
+        }
+    }
 
     public async Task DisposeAsync()
     {

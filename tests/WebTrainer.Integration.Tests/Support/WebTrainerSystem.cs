@@ -158,7 +158,16 @@ public sealed class WebTrainerSystem : IAsyncDisposable
         JobDetail? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            last = await GetJobAsync(id);
+            try
+            {
+                last = await GetJobAsync(id);
+            }
+            catch (HttpRequestException)
+            {
+                // The Web answers 500 while a fault test has the database down; keep polling.
+                await Task.Delay(500);
+                continue;
+            }
             if (until(last))
             {
                 return last;

@@ -1,0 +1,36 @@
+using WebTrainer.Integration.Tests.Support;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Testing;
+
+namespace WebTrainer.Integration.Tests.Faults;
+
+/// <summary>PostgreSQL stops and starts again mid-run: the Worker trains on, holds its metrics, and writes them all afterwards.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DatabaseOutageTests(PostgresServer server)
+{
+    [Fact]
+    public async Task DatabaseRestart_DuringTraining_LosesNoMetric()
+    {
+        await using var system = await WebTrainerSystem.CreateAsync(server);
+        await system.StartWebAsync();
+        var file = await system.AddSyntheticDatasetAsync(count: 1500, size: 24);
+        var worker = await system.StartWorkerAsync("worker-a");
+        var id = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file, epochs: 4, batchSize: 16));
+        await system.WaitForJobAsync(id, j => j.Epochs.Count >= 1, TimeSpan.FromMinutes(2));
+
+        await server.PauseAsync();
+        var batchesBefore = worker.Lines.Count;
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await server.ResumeAsync();
+        var job = await system.WaitForJobAsync(id, j => j.Summary.Status is not (JobStatus.Queued or JobStatus.Running), TimeSpan.FromMinutes(3));
+
+        Assert.Equal(JobStatus.Succeeded, job.Summary.Status);
+        Assert.Equal([1, 2, 3, 4], job.Epochs.Select(e => e.Epoch));
+        Assert.NotNull(job.Test);
+        // The outage really met the Worker's writes, which waited and went through afterwards.
+        Assert.Contains(worker.Lines, l => l.Contains("holding metrics and retrying", StringComparison.Ordinal));
+        var batchRows = await Db.CountAsync(system.ConnectionString, "SELECT count(DISTINCT epoch) FROM batch_progress WHERE job_id = @job", id);
+        Assert.Equal(4, batchRows);
+        Assert.True(batchesBefore > 0);
+    }
+}
