@@ -32,6 +32,9 @@ internal static class WebTrainerServices
         services.AddWebTrainerAuth();
         services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        // Binding failures become exceptions so BadRequestExceptionHandler can name the problem.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<Errors.BadRequestExceptionHandler>();
         services.AddOpenApi();
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<JobSubmitter>();
