@@ -12,6 +12,10 @@ namespace WebTrainer.Worker.Training;
 /// </summary>
 internal sealed class EpochTrainer(TrainingSession session, TrainerSettings settings, IProgressSink sink)
 {
+    // Across epochs: short epochs must not push batch progress past one report per interval
+    // (the dashboard promises at most ~5 per second per job; the epoch's end has its own update).
+    private long _lastReport;
+
     public async Task<EpochMetrics> RunAsync(DataLoader loader, int epoch, EpochPosition start, Action<EpochPosition>? checkpoint,
         CancellationToken cancellationToken)
     {
@@ -21,7 +25,6 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
         loader.Stats.TakeSnapshot();
         var epochStart = Stopwatch.GetTimestamp();
         double priorMs = start.ElapsedMs, waitMs = start.WaitMs;
-        long lastReport = 0;
         var batches = loader.ReadEpochAsync(epoch, start.NextBatch, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -40,9 +43,9 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                 bool last = done == loader.BatchesPerEpoch;
                 var now = Stopwatch.GetTimestamp();
                 double elapsedMs = priorMs + Stopwatch.GetElapsedTime(epochStart, now).TotalMilliseconds;
-                if (last || Stopwatch.GetElapsedTime(lastReport, now) >= settings.BatchReportInterval)
+                if (Stopwatch.GetElapsedTime(_lastReport, now) >= settings.BatchReportInterval)
                 {
-                    lastReport = now;
+                    _lastReport = now;
                     sink.Batch(new BatchProgress(epoch, done, loader.BatchesPerEpoch, metrics.Loss, metrics.Accuracy,
                         metrics.Samples / Math.Max(elapsedMs / 1000, 1e-9), DateTimeOffset.UtcNow));
                 }
