@@ -33,6 +33,7 @@ internal static class WebTrainerServices
         services.AddOpenApi();
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<JobSubmitter>();
+        services.AddScoped<JobCommands>();
 
         services.AddSignalR().AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<JobUpdateBus>();

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WebTrainer.Shared.Jobs;
@@ -70,50 +69,38 @@ internal static class JobsApi
     }
 
     internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>>> CancelJob(
-        long id, JobRepository jobs, IBackgroundJobClient hangfire, CancellationToken cancellationToken)
+        long id, JobCommands commands, CancellationToken cancellationToken)
     {
-        var (outcome, hangfireId) = await jobs.RequestCancelAsync(id, cancellationToken);
-        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
-        switch (outcome)
+        var (outcome, summary) = await commands.CancelAsync(id, cancellationToken);
+        return outcome switch
         {
-            case CancelOutcome.NotFound:
-                return TypedResults.NotFound();
-            case CancelOutcome.AlreadyFinished:
-                return TypedResults.Conflict(new ProblemDetails
-                {
-                    Title = "The job has already ended",
-                    Detail = $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled.",
-                    Status = StatusCodes.Status409Conflict,
-                });
-            case CancelOutcome.CancelledWhileQueued:
-                if (hangfireId is not null)
-                {
-                    hangfire.Delete(hangfireId);
-                }
-                return TypedResults.Ok(summary!);
-            default:
-                return TypedResults.Accepted($"/api/jobs/{id}", summary!);
-        }
+            CancelOutcome.NotFound => TypedResults.NotFound(),
+            CancelOutcome.AlreadyFinished => TypedResults.Conflict(new ProblemDetails
+            {
+                Title = "The job has already ended",
+                Detail = $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled.",
+                Status = StatusCodes.Status409Conflict,
+            }),
+            CancelOutcome.CancelledWhileQueued => TypedResults.Ok(summary!),
+            _ => TypedResults.Accepted($"/api/jobs/{id}", summary!),
+        };
     }
 
     internal static async Task<Results<NoContent, NotFound, Conflict<ProblemDetails>>> DeleteJob(
-        long id, JobRepository jobs, CancellationToken cancellationToken)
+        long id, JobCommands commands, CancellationToken cancellationToken)
     {
-        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
-        if (summary is null)
+        var (outcome, summary) = await commands.DeleteAsync(id, cancellationToken);
+        return outcome switch
         {
-            return TypedResults.NotFound();
-        }
-        if (summary.Status is JobStatus.Running or JobStatus.Queued || !await jobs.DeleteAsync(id, cancellationToken))
-        {
-            return TypedResults.Conflict(new ProblemDetails
+            DeleteOutcome.NotFound => TypedResults.NotFound(),
+            DeleteOutcome.StillActive => TypedResults.Conflict(new ProblemDetails
             {
                 Title = "The job is still active",
-                Detail = $"Job {id} is {summary.Status}; cancel it before deleting it.",
+                Detail = $"Job {id} is {summary?.Status}; cancel it before deleting it.",
                 Status = StatusCodes.Status409Conflict,
-            });
-        }
-        return TypedResults.NoContent();
+            }),
+            _ => TypedResults.NoContent(),
+        };
     }
 
     internal static async Task<Results<Created<JobCreated>, NotFound, ValidationProblem, ProblemHttpResult>> CloneJob(
