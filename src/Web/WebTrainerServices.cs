@@ -19,6 +19,10 @@ internal static class WebTrainerServices
 {
     public static WebApplicationBuilder AddWebTrainer(this WebApplicationBuilder builder)
     {
+        // run.sh and the tests start the Web from its build output in Production; without this the
+        // framework's and packages' static files (blazor.web.js, plotly) are only served in Development.
+        // A published app has no static web assets manifest, and this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddWebTrainerDatabase();
         services.AddDataRoots();
