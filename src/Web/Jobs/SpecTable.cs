@@ -37,10 +37,14 @@ internal static class SpecTable
                 }
                 break;
             case JsonValueKind.Array:
-                rows[path] = string.Join(", ", element.EnumerateArray().Select(e => e.ToString()));
+                rows[path] = string.Join(", ", element.EnumerateArray().Select(e => e.GetRawText()));
+                break;
+            case JsonValueKind.String:
+                rows[path] = element.GetString() ?? "";
                 break;
             default:
-                rows[path] = element.ToString();
+                // Numbers and booleans as JSON writes them (0.001, false), as a REST client sees the spec.
+                rows[path] = element.GetRawText();
                 break;
         }
     }

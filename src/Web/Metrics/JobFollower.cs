@@ -3,9 +3,9 @@ using WebTrainer.Shared.Metrics;
 namespace WebTrainer.Web.Metrics;
 
 /// <summary>
-/// Loads a job's history and then follows its live updates without losing any in between:
-/// it subscribes first, buffers what arrives while the history loads, then passes on only the
-/// buffered updates that are newer than the history, and after that every update as it comes.
+/// Loads a job's history and then follows its live updates without losing or repeating any: it
+/// subscribes first, buffers what arrives while the history loads, then passes on the buffered
+/// updates and every later one, each only if it is newer than what the reader already holds.
 /// </summary>
 internal sealed class JobFollower : IDisposable
 {
@@ -14,6 +14,7 @@ internal sealed class JobFollower : IDisposable
     private readonly List<JobUpdate> _buffered = [];
     private readonly IDisposable _subscription;
     private Func<JobUpdate, Task>? _deliver;
+    private JobProgressMarks? _marks;
 
     public JobFollower(JobUpdateBus bus, long jobId)
     {
@@ -23,7 +24,7 @@ internal sealed class JobFollower : IDisposable
 
     /// <summary>
     /// Runs <paramref name="load"/>, then hands <paramref name="deliver"/> the updates that the history
-    /// lacks, in the order they arrived, and every later one. Null when the loader found no job.
+    /// lacks, in the order they arrived, and every later new one. Null when the loader found no job.
     /// </summary>
     public async Task<JobHistory?> StartAsync(Func<CancellationToken, Task<JobHistory?>> load, Func<JobUpdate, Task> deliver,
         CancellationToken cancellationToken)
@@ -36,7 +37,8 @@ internal sealed class JobFollower : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var update in _buffered.Where(history.IsNewer))
+            _marks = JobProgressMarks.Of(history);
+            foreach (var update in _buffered.Where(_marks.Advance))
             {
                 await deliver(update);
             }
@@ -67,7 +69,7 @@ internal sealed class JobFollower : IDisposable
             {
                 _buffered.Add(update);
             }
-            else
+            else if (_marks!.Advance(update))
             {
                 await _deliver(update);
             }

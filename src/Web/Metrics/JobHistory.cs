@@ -27,16 +27,4 @@ internal sealed record JobHistory(
         var events = await metrics.GetEventsAsync(jobId, 0, cancellationToken);
         return new JobHistory(row.ToSummary(), row.ParsedSpec, row.WorkerName, epochs, batches, events, row.ParsedTestResults);
     }
-
-    /// <summary>
-    /// Whether <paramref name="update"/> adds to this history rather than repeating part of it.
-    /// Status changes always count: the reader reloads the job row for them, which is idempotent.
-    /// </summary>
-    public bool IsNewer(JobUpdate update) => update.Kind switch
-    {
-        JobUpdateKind.Epoch => update.Epoch is { } e && (Epochs.Count == 0 || e.Epoch > Epochs[^1].Epoch),
-        JobUpdateKind.Batch => update.Batch is { } b && (Batches.Count == 0 || (b.Epoch, b.Batch).CompareTo((Batches[^1].Epoch, Batches[^1].Batch)) > 0),
-        JobUpdateKind.Event => update.Event is { } v && (Events.Count == 0 || v.Id > Events[^1].Id),
-        _ => true,
-    };
 }

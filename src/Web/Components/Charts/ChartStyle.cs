@@ -25,18 +25,37 @@ internal static class ChartStyle
         DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.Hover,
     };
 
-    public static PlotLayout Layout(string title, string xTitle, string yTitle, bool percent = false, bool logY = false, string? y2Title = null)
+    public static PlotLayout Layout(string title, string xTitle, string yTitle, bool percent = false, bool fromZero = false, string? y2Title = null)
     {
         var layout = new PlotLayout
         {
-            Title = new Title { Text = title, Font = new Plotly.Blazor.LayoutLib.TitleLib.Font { Size = 14 } },
-            Height = 280,
-            Margin = new Margin { L = 56, R = y2Title is null ? 16 : 56, T = 36, B = 40 },
+            Title = new Title
+            {
+                Text = $"<b>{title}</b>",
+                Font = new Plotly.Blazor.LayoutLib.TitleLib.Font { Size = 13 },
+                X = 0,
+                XRef = Plotly.Blazor.LayoutLib.TitleLib.XRefEnum.Paper,
+                XAnchor = Plotly.Blazor.LayoutLib.TitleLib.XAnchorEnum.Left,
+            },
+            // The container's CSS gives the height; plotly fills it and follows its width.
+            AutoSize = true,
+            Margin = new Margin { L = 56, R = y2Title is null ? 16 : 56, T = 48, B = 44 },
             PaperBgColor = "#ffffff",
             PlotBgColor = "#ffffff",
             Font = new Font { Family = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", Size = 11, Color = "#1d2433" },
             HoverMode = HoverModeEnum.XUnified,
-            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.22m }],
+            Legend =
+            [
+                new Legend
+                {
+                    Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H,
+                    X = 1,
+                    XAnchor = Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Right,
+                    Y = 1.02m,
+                    YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom,
+                },
+            ],
+            ModeBar = new ModeBar { Orientation = Plotly.Blazor.LayoutLib.ModeBarLib.OrientationEnum.V },
             // Keeps zoom and hidden traces as they are when points are appended or the chart reacts.
             UiRevision = "keep",
             XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle }, GridColor = "#eef0f5", ZeroLine = false }],
@@ -47,7 +66,10 @@ internal static class ChartStyle
                     Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle },
                     GridColor = "#eef0f5",
                     TickFormat = percent ? ".0%" : null,
-                    Type = logY ? Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log : null,
+                    // Accuracy lives in [0, 1]; a flat 100 % line would otherwise get an axis up to 200 %.
+                    Range = percent ? [0, 1.02] : null,
+                    // A constant series (a learning rate without schedule) would otherwise float in an arbitrary range.
+                    RangeMode = fromZero ? Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero : null,
                     ZeroLine = false,
                 },
             ],

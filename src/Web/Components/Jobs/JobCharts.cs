@@ -31,7 +31,7 @@ internal sealed class JobCharts
     {
         Loss = Chart("chart-loss", ChartStyle.Layout("Loss", "epoch", "loss"), LossTraces());
         Accuracy = Chart("chart-accuracy", ChartStyle.Layout("Accuracy", "epoch", "accuracy", percent: true), LossTraces());
-        LearningRate = Chart("chart-lr", ChartStyle.Layout("Learning rate", "epoch", "learning rate", logY: true),
+        LearningRate = Chart("chart-lr", ChartStyle.Layout("Learning rate", "epoch", "learning rate", fromZero: true),
             [ChartStyle.Line("learning rate", ChartStyle.Train, markers: true)]);
         Throughput = Chart("chart-throughput", ChartStyle.Layout("Throughput", "epoch", "images/s"),
             [ChartStyle.Line("batches", ChartStyle.Batch, width: 1), ChartStyle.Line("epoch", ChartStyle.Train, markers: true)]);
@@ -102,10 +102,10 @@ internal sealed class JobCharts
 
     private static List<ITrace> LossTraces() =>
     [
-        ChartStyle.Line("train (batch)", ChartStyle.Batch, width: 1, opacity: 0.35m),
-        ChartStyle.Line("train (batch, smoothed)", ChartStyle.Batch, width: 2),
-        ChartStyle.Line("train (epoch)", ChartStyle.Train, markers: true),
-        ChartStyle.Line("validation (epoch)", ChartStyle.Validation, markers: true),
+        ChartStyle.Line("batch", ChartStyle.Batch, width: 1, opacity: 0.35m),
+        ChartStyle.Line("batch (smoothed)", ChartStyle.Batch, width: 2),
+        ChartStyle.Line("train", ChartStyle.Train, markers: true),
+        ChartStyle.Line("validation", ChartStyle.Validation, markers: true),
     ];
 
     private static LiveChartModel Chart(string id, PlotLayout layout, List<ITrace> traces) => new(id, layout, traces);
