@@ -118,7 +118,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
     }
 
     [Fact]
-    public async Task ListPages_ShowJobsDatasetsAndWorkers()
+    public async Task ListPages_ShowJobsDatasetsAndWorkers_AndJobsCanBeClonedAndDeleted()
     {
         var id = await _system.SubmitOkAsync(Spec("listed"));
         await _system.WaitForJobAsync(id, j => j.Summary.Status == JobStatus.Succeeded, TrainingTimeout);
@@ -133,6 +133,19 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await _page.GetByTestId("filter-search").FillAsync("");
         await Expect(row).ToBeVisibleAsync();
         await Screenshots.SaveAsync(_page, "jobs", output);
+
+        // Clone opens the New job form with the job's spec.
+        await row.GetByTestId("clone").ClickAsync();
+        await Expect(_page.GetByTestId("name")).ToHaveValueAsync("listed (copy)");
+        await Expect(_page.GetByTestId("batch-size")).ToHaveValueAsync("16");
+        await Expect(_page.GetByTestId("epochs")).ToHaveValueAsync("2");
+        await _page.GoBackAsync();
+
+        // Delete asks once more, then the row is gone.
+        await row.GetByTestId("delete").ClickAsync();
+        await row.GetByTestId("confirm-delete").ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+        await Expect(_page.GetByTestId("message")).ToContainTextAsync($"Job {id} was deleted");
 
         await _page.GotoAsync("/datasets");
         await Expect(_page.Locator($"tr[data-file='{TrainingSystem.DatasetFile}']")).ToContainTextAsync("KiB");
