@@ -20,6 +20,10 @@ internal static class WebTrainerServices
 {
     public static WebApplicationBuilder AddWebTrainer(this WebApplicationBuilder builder)
     {
+        // run.sh and the tests start the Web from its build output in Production; without this the
+        // framework's and packages' static files (blazor.web.js, plotly) are only served in Development.
+        // A published app has no static web assets manifest, and this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddWebTrainerDatabase();
         services.AddDataRoots();
@@ -42,6 +46,7 @@ internal static class WebTrainerServices
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
             .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive").ValidateOnStart();
         services.AddSingleton<DatasetUploader>();
+        services.AddScoped<JobCommands>();
 
         services.AddSignalR().AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<JobUpdateBus>();

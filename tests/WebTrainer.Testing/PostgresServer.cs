@@ -70,6 +70,8 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             throw new InvalidOperationException($"postgres.sh {command} failed ({code}):\n{script.Output}");
         }
+        // This process's pooled connections died with the server; later tests must not get them.
+        NpgsqlConnection.ClearAllPools();
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WebTrainer.Shared.Jobs;
@@ -75,63 +74,40 @@ internal static class JobsApi
     }
 
     internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> CancelJob(
-        long id, ClaimsPrincipal user, JobRepository jobs, IBackgroundJobClient hangfire, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, JobCommands commands, CancellationToken cancellationToken)
     {
-        var existing = await jobs.GetSummaryAsync(id, cancellationToken);
-        if (existing is null)
+        var (outcome, summary) = await commands.CancelAsync(id, user, cancellationToken);
+        return outcome switch
         {
-            return TypedResults.NotFound();
-        }
-        if (!user.CanManageJobOf(existing.Owner))
-        {
-            return NotYours(id, existing.Owner, "cancel");
-        }
-        var (outcome, hangfireId) = await jobs.RequestCancelAsync(id, cancellationToken);
-        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
-        switch (outcome)
-        {
-            case CancelOutcome.NotFound:
-                return TypedResults.NotFound();
-            case CancelOutcome.AlreadyFinished:
-                return TypedResults.Conflict(new ProblemDetails
-                {
-                    Title = "The job has already ended",
-                    Detail = $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled.",
-                    Status = StatusCodes.Status409Conflict,
-                });
-            case CancelOutcome.CancelledWhileQueued:
-                if (hangfireId is not null)
-                {
-                    hangfire.Delete(hangfireId);
-                }
-                return TypedResults.Ok(summary!);
-            default:
-                return TypedResults.Accepted($"/api/jobs/{id}", summary!);
-        }
+            JobCommandOutcome.NotFound => TypedResults.NotFound(),
+            JobCommandOutcome.NotYours => NotYours(id, summary!.Owner, "cancel"),
+            JobCommandOutcome.AlreadyFinished => TypedResults.Conflict(new ProblemDetails
+            {
+                Title = "The job has already ended",
+                Detail = $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled.",
+                Status = StatusCodes.Status409Conflict,
+            }),
+            JobCommandOutcome.CancelledWhileQueued => TypedResults.Ok(summary!),
+            _ => TypedResults.Accepted($"/api/jobs/{id}", summary!),
+        };
     }
 
     internal static async Task<Results<NoContent, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> DeleteJob(
-        long id, ClaimsPrincipal user, JobRepository jobs, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, JobCommands commands, CancellationToken cancellationToken)
     {
-        var summary = await jobs.GetSummaryAsync(id, cancellationToken);
-        if (summary is null)
+        var (outcome, summary) = await commands.DeleteAsync(id, user, cancellationToken);
+        return outcome switch
         {
-            return TypedResults.NotFound();
-        }
-        if (!user.CanManageJobOf(summary.Owner))
-        {
-            return NotYours(id, summary.Owner, "delete");
-        }
-        if (summary.Status is JobStatus.Running or JobStatus.Queued || !await jobs.DeleteAsync(id, cancellationToken))
-        {
-            return TypedResults.Conflict(new ProblemDetails
+            JobCommandOutcome.NotFound => TypedResults.NotFound(),
+            JobCommandOutcome.NotYours => NotYours(id, summary!.Owner, "delete"),
+            JobCommandOutcome.StillActive => TypedResults.Conflict(new ProblemDetails
             {
                 Title = "The job is still active",
-                Detail = $"Job {id} is {summary.Status}; cancel it before deleting it.",
+                Detail = $"Job {id} is {summary?.Status}; cancel it before deleting it.",
                 Status = StatusCodes.Status409Conflict,
-            });
-        }
-        return TypedResults.NoContent();
+            }),
+            _ => TypedResults.NoContent(),
+        };
     }
 
     internal static async Task<Results<Ok<JobSummary>, NotFound, Conflict<ProblemDetails>>> SetPriority(

@@ -61,7 +61,7 @@ internal sealed partial class JobUpdateRelay(
             {
                 var update = ContractJson.Deserialize<JobUpdate>(payload);
                 await hub.Clients.Group(JobsHub.GroupOf(update.JobId)).SendAsync(JobsHub.UpdateMethod, update, stoppingToken);
-                if (update.Kind == JobUpdateKind.Status)
+                if (update.Kind is JobUpdateKind.Status or JobUpdateKind.Epoch)
                 {
                     await hub.Clients.Group(JobsHub.AllJobsGroup).SendAsync(JobsHub.UpdateMethod, update, stoppingToken);
                 }

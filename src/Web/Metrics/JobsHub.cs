@@ -5,9 +5,12 @@ using WebTrainer.Worker.Storage;
 namespace WebTrainer.Web.Metrics;
 
 /// <summary>
-/// Live job updates. A client joins a job's group for its batch progress, epoch metrics, status
-/// and events, or the all-jobs group for status changes only. After (re)connecting, a client loads
-/// history over REST and then follows the stream, so nothing is missed across Web restarts.
+/// Live job updates, method <c>update</c> with a <see cref="Shared.Metrics.JobUpdate"/>. A client joins a
+/// job's group for its batch progress, epoch metrics, status and events, or the all-jobs group for
+/// status changes and epoch metrics of every job (what a jobs list shows; batches would be too many).
+/// Groups are per connection: after (re)connecting, a client follows again, loads history over REST
+/// and drops updates it already has (epoch, batch and event ids only grow), so nothing is missed
+/// across Web restarts.
 /// </summary>
 [Authorize]
 internal sealed class JobsHub(JobRepository jobs) : Hub
@@ -31,4 +34,6 @@ internal sealed class JobsHub(JobRepository jobs) : Hub
     public Task Unfollow(long jobId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(jobId), Context.ConnectionAborted);
 
     public Task FollowAll() => Groups.AddToGroupAsync(Context.ConnectionId, AllJobsGroup, Context.ConnectionAborted);
+
+    public Task UnfollowAll() => Groups.RemoveFromGroupAsync(Context.ConnectionId, AllJobsGroup, Context.ConnectionAborted);
 }

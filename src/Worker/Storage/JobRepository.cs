@@ -70,6 +70,22 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
         return (rows.Select(r => r.ToSummary()).ToList(), total);
     }
 
+    /// <summary>
+    /// Where each queued job stands in its Hangfire queue (1: next), by submission order. Workers
+    /// serve several queues, so this is the order within one queue, not a promise of start time.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, (string Queue, int Position)>> GetQueuePositionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, string Queue, long Position)>(new CommandDefinition(
+            """
+            SELECT id, queue, row_number() OVER (PARTITION BY queue ORDER BY created_at, id) AS position
+            FROM jobs WHERE status = 'Queued'
+            """,
+            cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => (r.Queue, (int)r.Position));
+    }
+
     /// <summary>Marks a queued job cancelled at once, or asks the Worker running it to stop.</summary>
     public async Task<(CancelOutcome Outcome, string? HangfireJobId)> RequestCancelAsync(long id, CancellationToken cancellationToken)
     {

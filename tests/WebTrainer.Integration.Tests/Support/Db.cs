@@ -16,4 +16,16 @@ internal static class Db
         }
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    public static async Task ExecuteAsync(string connectionString, string sql, object? jobId = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (jobId is not null)
+        {
+            command.Parameters.AddWithValue("job", jobId);
+        }
+        await command.ExecuteNonQueryAsync();
+    }
 }

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
-using WebTrainer.Testing;
+using Xunit;
 
-namespace WebTrainer.Integration.Tests.Support;
+namespace WebTrainer.Testing;
 
 /// <summary>
 /// One running WebTrainer for a test: its own database on the shared server, a data root with a
@@ -76,14 +76,25 @@ public sealed class WebTrainerSystem : IAsyncDisposable
         return name;
     }
 
+    /// <summary>Starts the Web; after <see cref="StopWebAsync"/>, on the address it had before, as a restart would.</summary>
     public async Task StartWebAsync()
     {
-        int port = FreePort.Next();
-        WebAddress = new Uri($"http://127.0.0.1:{port}");
+        WebAddress ??= new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string?>(_environment) { ["ASPNETCORE_URLS"] = WebAddress.ToString() };
         Web = ManagedProcess.StartDotnet("web", RepoPaths.WebDll, environment, "--contentRoot", RepoPaths.WebContentRoot);
-        Http.BaseAddress = WebAddress;
+        Http.BaseAddress ??= WebAddress;
         await Web.WaitForLineAsync(l => l.Contains("Application started", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Stops the Web gracefully, as a deployment would; Workers and the database keep running.</summary>
+    public async Task StopWebAsync()
+    {
+        if (Web is not null)
+        {
+            await Web.StopAsync(TimeSpan.FromSeconds(20));
+            await Web.DisposeAsync();
+            Web = null;
+        }
     }
 
     public async Task<ManagedProcess> StartWorkerAsync(string name, IDictionary<string, string?>? settings = null)

@@ -1,0 +1,91 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using WebTrainer.Integration.Tests.Support;
+using WebTrainer.Shared.Json;
+using WebTrainer.Shared.Metrics;
+using WebTrainer.Testing;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Integration.Tests.Metrics;
+
+/// <summary>What a non-Blazor client gets from <c>/hubs/jobs</c> when a Worker writes metrics.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class JobsHubTests(PostgresServer server) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private WebTrainerSystem _system = null!;
+    private NpgsqlDataSource _database = null!;
+    private string _file = "";
+
+    public async Task InitializeAsync()
+    {
+        _system = await WebTrainerSystem.CreateAsync(server);
+        _file = await _system.AddSyntheticDatasetAsync(count: 200);
+        await _system.StartWebAsync();
+        _database = NpgsqlDataSource.Create(_system.ConnectionString);
+    }
+
+    [Fact]
+    public async Task JobFollowers_GetEverything_AllJobsFollowers_GetStatusAndEpochs()
+    {
+        var followed = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file));
+        var other = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file));
+        await using var oneJob = await ConnectAsync();
+        await using var allJobs = await ConnectAsync();
+        await oneJob.Connection.InvokeAsync("Follow", followed);
+        await allJobs.Connection.InvokeAsync("FollowAll");
+
+        var metrics = new MetricsRepository(_database);
+        await metrics.SaveBatchAsync(followed, new BatchProgress(1, 3, 10, 0.9, 0.5, 800, DateTimeOffset.UtcNow), CancellationToken.None);
+        await metrics.SaveEpochAsync(followed, new EpochMetrics { Epoch = 1, TrainLoss = 0.9 }, CancellationToken.None);
+        await metrics.AddEventAsync(followed, DateTimeOffset.UtcNow, "info", "hello", CancellationToken.None);
+        using (await _system.Http.PostAsync($"/api/jobs/{other}/cancel", null))
+        {
+        }
+
+        Assert.Equal((followed, JobUpdateKind.Batch), await oneJob.NextAsync());
+        Assert.Equal((followed, JobUpdateKind.Epoch), await oneJob.NextAsync());
+        Assert.Equal((followed, JobUpdateKind.Event), await oneJob.NextAsync());
+        Assert.Equal((followed, JobUpdateKind.Epoch), await allJobs.NextAsync());
+        Assert.Equal((other, JobUpdateKind.Status), await allJobs.NextAsync());
+
+        await oneJob.Connection.InvokeAsync("Unfollow", followed);
+        await allJobs.Connection.InvokeAsync("UnfollowAll");
+        await metrics.SaveEpochAsync(followed, new EpochMetrics { Epoch = 2 }, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(oneJob.Updates.TryRead(out _), "no update after Unfollow");
+        Assert.False(allJobs.Updates.TryRead(out _), "no update after UnfollowAll");
+    }
+
+    private async Task<Client> ConnectAsync()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_system.WebAddress!, "/hubs/jobs"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(_system.AdminApiKey))
+            .AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions))
+            .Build();
+        var updates = Channel.CreateUnbounded<JobUpdate>();
+        connection.On<JobUpdate>("update", u => updates.Writer.TryWrite(u));
+        await connection.StartAsync();
+        return new Client(connection, updates.Reader);
+    }
+
+    private sealed record Client(HubConnection Connection, ChannelReader<JobUpdate> Updates) : IAsyncDisposable
+    {
+        public async Task<(long, JobUpdateKind)> NextAsync()
+        {
+            using var timeout = new CancellationTokenSource(Wait);
+            var update = await Updates.ReadAsync(timeout.Token);
+            return (update.JobId, update.Kind);
+        }
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await _system.DisposeAsync();
+    }
+}
