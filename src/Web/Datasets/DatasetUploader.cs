@@ -14,6 +14,8 @@ internal sealed class DatasetUploader(DataRoots roots, IOptions<UploadOptions> o
 
     public long MaxBytes => options.Value.MaxBytes;
 
+    public int Root => options.Value.Root;
+
     /// <summary>Where <paramref name="name"/> would be stored; throws <see cref="DataPathException"/> for a bad name.</summary>
     public string Target(string name)
     {
