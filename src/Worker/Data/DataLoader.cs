@@ -93,7 +93,10 @@ internal sealed class DataLoader
                 try
                 {
                     var start = Stopwatch.GetTimestamp();
-                    _split.Images.ReadRows(rows, raw.AsSpan(0, (int)bytes));
+                    using (var reader = _split.Images.OpenReader())
+                    {
+                        _split.Images.ReadRows(reader, rows, raw.AsSpan(0, (int)bytes));
+                    }
                     Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
                     var labels = Array.ConvertAll(rows, _split.LabelOf);
                     return _collator.Collate(epoch, index, rows, labels, raw.AsSpan(0, (int)bytes));
