@@ -1,15 +1,19 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using WebTrainer.Worker.Data.Collation;
+using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Data.Prefetch;
 using WebTrainer.Worker.Data.Sampling;
 
 namespace WebTrainer.Worker.Data;
 
 /// <summary>
 /// Composes the stages for one split: sampler → batch sampler → parallel row reads → collate,
-/// with a bounded prefetch queue in front of the trainer. Batches come out in order.
+/// with batches held within a memory budget in front of the trainer. Batches come out in order;
+/// which rows and pixels they hold depends only on the seed, the epoch and the batch index.
 /// </summary>
 internal sealed class DataLoader
 {
@@ -21,36 +25,55 @@ internal sealed class DataLoader
     public DataLoader(SplitData split, LoaderOptions options, Collator collator, PipelineStats stats)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Readers, nameof(options.Readers));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
         _split = split;
         _options = options;
         _collator = collator;
         Stats = stats;
-        ISampler sampler = options.Shuffle ? new RandomSampler(split.Count, options.Seed) : new SequentialSampler(split.Count);
-        _batches = new BatchSampler(sampler, split.Rows, options.BatchSize);
-        long batchBytes = options.BatchSize * (split.Images.RowBytes + _collator.FloatsPerImage * sizeof(float));
-        Capacity = (int)Math.Clamp(options.MemoryBudgetBytes / Math.Max(1, batchBytes), 1, 1024);
+        _batches = new BatchSampler(SamplerFactory.Create(options.Sampling, split, options), split.Rows, options.BatchSize);
+        Budget = new MemoryBudget(options.MemoryBudgetBytes);
+        Capacity = (int)Math.Clamp(options.MemoryBudgetBytes / BatchBytes(options.BatchSize), 1, int.MaxValue);
     }
 
     public int BatchesPerEpoch => _batches.BatchesPerEpoch;
 
-    /// <summary>Batches that may be in flight or waiting at once, set by the memory budget.</summary>
+    /// <summary>Batches that fit in the memory budget at once (being read, waiting, or held by the trainer).</summary>
     public int Capacity { get; }
+
+    public MemoryBudget Budget { get; }
 
     public PipelineStats Stats { get; }
 
-    public async IAsyncEnumerable<Batch> ReadEpochAsync(int epoch, int startBatch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The batches of <paramref name="epoch"/> from <paramref name="startBatch"/> on: exactly those an
+    /// uninterrupted epoch would have yielded from there (resume). Dispose each batch before asking
+    /// for the next once the budget is full; the trainer does.
+    /// </summary>
+    public IAsyncEnumerable<Batch> ReadEpochAsync(int epoch, int startBatch, CancellationToken cancellationToken) =>
+        ReadAsync(SamplerState.AtBatch(_options.Seed, epoch, startBatch, _options.BatchSize), cancellationToken);
+
+    /// <summary>The rest of an epoch from a saved sampler state.</summary>
+    public async IAsyncEnumerable<Batch> ReadAsync(SamplerState state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pending = Channel.CreateBounded<Task<Batch>>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
-        using var readers = new SemaphoreSlim(_options.Readers);
+        if (state.Seed != _options.Seed)
+        {
+            throw new ArgumentException($"state seed {state.Seed} is not this loader's seed {_options.Seed}", nameof(state));
+        }
+        var pending = Channel.CreateUnbounded<Task<Batch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var readerSlots = new SemaphoreSlim(_options.Readers);
+        var readers = new ConcurrentBag<IRowReader>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        int firstIndex = (int)(state.Position / _options.BatchSize);
         var producer = Task.Run(async () =>
         {
             try
             {
-                int index = startBatch;
-                foreach (var rows in _batches.Batches(epoch, startBatch))
+                int index = firstIndex;
+                foreach (var rows in _batches.From(state.Epoch, state.Position))
                 {
-                    await pending.Writer.WriteAsync(MakeAsync(epoch, index++, rows, readers, stop.Token), stop.Token);
+                    long bytes = await Budget.AcquireAsync(BatchBytes(rows.Length), stop.Token);
+                    var task = MakeAsync(state.Epoch, index++, rows, bytes, readerSlots, readers, stop.Token);
+                    await pending.Writer.WriteAsync(task, stop.Token);
                 }
                 pending.Writer.Complete();
             }
@@ -79,36 +102,62 @@ internal sealed class DataLoader
                     leftover.Result.Dispose();
                 }
             }
+            foreach (var reader in readers)
+            {
+                reader.Dispose();
+            }
         }
     }
 
-    private Task<Batch> MakeAsync(int epoch, int index, long[] rows, SemaphoreSlim readers, CancellationToken cancellationToken) =>
+    /// <summary>What one batch holds while in flight: its raw rows and its tensors.</summary>
+    private long BatchBytes(int rows) => rows * _split.Images.RowBytes + _collator.BatchBytes(rows);
+
+    private Task<Batch> MakeAsync(int epoch, int index, long[] rows, long budgetBytes, SemaphoreSlim readerSlots,
+        ConcurrentBag<IRowReader> readers, CancellationToken cancellationToken) =>
         Task.Run(async () =>
         {
-            await readers.WaitAsync(cancellationToken);
+            bool handedOver = false;
             try
             {
-                long bytes = rows.Length * _split.Images.RowBytes;
-                var raw = ArrayPool<byte>.Shared.Rent((int)bytes);
+                await readerSlots.WaitAsync(cancellationToken);
+                // At most 'Readers' readers exist: a slot holder takes an idle one or opens a new one.
+                var reader = readers.TryTake(out var idle) ? idle : _split.Images.OpenReader();
                 try
                 {
-                    var start = Stopwatch.GetTimestamp();
-                    using (var reader = _split.Images.OpenReader())
-                    {
-                        _split.Images.ReadRows(reader, rows, raw.AsSpan(0, (int)bytes));
-                    }
-                    Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
-                    var labels = Array.ConvertAll(rows, _split.LabelOf);
-                    return _collator.Collate(epoch, index, rows, labels, raw.AsSpan(0, (int)bytes));
+                    var batch = Read(epoch, index, rows, reader, () => Budget.Release(budgetBytes));
+                    handedOver = true;
+                    return batch;
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(raw);
+                    readers.Add(reader);
+                    readerSlots.Release();
                 }
             }
             finally
             {
-                readers.Release();
+                if (!handedOver)
+                {
+                    Budget.Release(budgetBytes);
+                }
             }
         }, cancellationToken);
+
+    private Batch Read(int epoch, int index, long[] rows, IRowReader reader, Action release)
+    {
+        int bytes = checked((int)(rows.Length * _split.Images.RowBytes));
+        var raw = ArrayPool<byte>.Shared.Rent(bytes);
+        try
+        {
+            var start = Stopwatch.GetTimestamp();
+            _split.Images.ReadRows(reader, rows, raw.AsSpan(0, bytes));
+            Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
+            var labels = Array.ConvertAll(rows, _split.LabelOf);
+            return _collator.Collate(epoch, index, rows, labels, raw.AsSpan(0, bytes), release);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
 }
