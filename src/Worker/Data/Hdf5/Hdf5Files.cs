@@ -56,11 +56,13 @@ internal static class Hdf5Files
         }
         try
         {
-            if (!h5.LinkExists(path))
+            // PureHDF resolves nested names ("train/images") only as absolute paths.
+            var absolute = path.StartsWith('/') ? path : "/" + path;
+            if (!h5.LinkExists(absolute))
             {
                 throw new DatasetProblemException(file, path, "no such dataset in the file");
             }
-            return h5.Dataset(path);
+            return h5.Dataset(absolute);
         }
         catch (Exception ex) when (ex is not DatasetProblemException)
         {

@@ -76,8 +76,9 @@ internal sealed class ImageDataset : IDisposable
                 : (null, null);
             return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))
         {
+            // A damaged layout or chunk index, a short file, an unreadable handle: all the user can act on is which dataset.
             throw new DatasetProblemException(file, path, $"storage cannot be read ({ex.Message})", ex);
         }
     }
