@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using WebTrainer.Shared.Jobs;
+
+namespace WebTrainer.Bench;
+
+/// <summary>
+/// Measures one file: its raw sequential read rate, naive per-row baselines, and the loader in every
+/// sampling mode, with and without augmentation, for each reader count — every configuration in a
+/// child process of its own — then prints one table and the ratios against the targets.
+/// </summary>
+internal static class LoaderBenchmark
+{
+    public static int Run(BenchArgs args)
+    {
+        var file = Path.GetFullPath(args.Text("file"));
+        var readerCounts = args.Text("readers", "1,2").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var common = new List<string> { "--file", file, "--images", args.Text("images", "train_img"), "--labels", args.Text("labels", "train_labels"),
+            "--seconds", args.Text("seconds", "8"), "--max-mb", args.Text("max-mb", "2048"), "--cache", args.Text("cache", "cold"),
+            "--batch", args.Text("batch", "64"), "--budget-mb", args.Text("budget-mb", "256") };
+
+        var runs = new List<string[]>
+        {
+            new[] { "--kind", "raw" },
+            new[] { "--kind", "naive-purehdf" },
+            new[] { "--kind", "naive-raw" },
+        };
+        foreach (var mode in new[] { SamplingModes.Sequential, SamplingModes.Random, SamplingModes.Chunked })
+        {
+            foreach (var augment in new[] { "0", "1" })
+            {
+                foreach (var readers in readerCounts)
+                {
+                    runs.Add(["--kind", "loader", "--mode", mode, "--augment", augment, "--readers", readers.ToString(CultureInfo.InvariantCulture)]);
+                }
+            }
+        }
+
+        var results = new List<BenchResult>();
+        foreach (var run in runs)
+        {
+            Console.Error.Write($"\r{results.Count + 1}/{runs.Count}: {string.Join(' ', run)}            ");
+            results.Add(RunChild([.. common, .. run]));
+        }
+        Console.Error.WriteLine();
+        ResultTable.Print(file, args, results);
+        return 0;
+    }
+
+    private static BenchResult RunChild(IReadOnlyList<string> arguments)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(LoaderBenchmark).Assembly.Location);
+        }
+        start.ArgumentList.Add("child");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith(ChildRun.Marker, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"child {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {output}");
+        return JsonSerializer.Deserialize<BenchResult>(line[ChildRun.Marker.Length..])!;
+    }
+}
