@@ -12,6 +12,10 @@ internal sealed record BenchResult
     public double Megabytes { get; init; }
     public double PeakRssMegabytes { get; init; }
     public string ReadPath { get; init; } = "";
+
+    /// <summary>Thread time per image spent reading and collating (decode, augment, normalise), summed over readers.</summary>
+    public double ReadMsPerImage { get; init; }
+    public double CollateMsPerImage { get; init; }
     public double MegabytesPerSecond => Seconds > 0 ? Megabytes / Seconds : 0;
     public double ImagesPerSecond => Seconds > 0 ? Images / Seconds : 0;
 }

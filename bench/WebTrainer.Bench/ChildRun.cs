@@ -151,8 +151,10 @@ internal static class ChildRun
                 }
             }
         }
+        var pipeline = stats.TakeSnapshot();
         return new BenchResult { Name = "loader", Sampling = sampling, Augment = augment, Readers = readers, Images = done,
-            Seconds = watch.Elapsed.TotalSeconds, Megabytes = done * images.RowBytes / 1e6, ReadPath = images.ReadPath };
+            Seconds = watch.Elapsed.TotalSeconds, Megabytes = done * images.RowBytes / 1e6, ReadPath = images.ReadPath,
+            ReadMsPerImage = pipeline.ReadMs / Math.Max(1, pipeline.Samples), CollateMsPerImage = pipeline.AugmentMs / Math.Max(1, pipeline.Samples) };
     }
 
     private static TrainingData Open(string file, BenchArgs args) => TrainingData.Open(file, new DatasetSpec

@@ -1,11 +1,10 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using WebTrainer.Worker.Data.Collation;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Data.Prefetch;
+using WebTrainer.Worker.Data.Reading;
 using WebTrainer.Worker.Data.Sampling;
 
 namespace WebTrainer.Worker.Data;
@@ -14,6 +13,8 @@ namespace WebTrainer.Worker.Data;
 /// Composes the stages for one split: sampler → batch sampler → parallel row reads → collate,
 /// with batches held within a memory budget in front of the trainer. Batches come out in order;
 /// which rows and pixels they hold depends only on the seed, the epoch and the batch index.
+/// Memory: the budget (batch tensors being filled, waiting, or held by the trainer) plus, per
+/// reader, one batch of raw rows and its chunk cache.
 /// </summary>
 internal sealed class DataLoader
 {
@@ -60,8 +61,8 @@ internal sealed class DataLoader
             throw new ArgumentException($"state seed {state.Seed} is not this loader's seed {_options.Seed}", nameof(state));
         }
         var pending = Channel.CreateUnbounded<Task<Batch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var readerSlots = new SemaphoreSlim(_options.Readers);
-        var readers = new ConcurrentBag<IRowReader>();
+        using var readers = new ReaderPool(_split.Images, _options.Readers, _options.BatchSize);
+        using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int firstIndex = (int)(state.Position / _options.BatchSize);
         var producer = Task.Run(async () =>
@@ -72,8 +73,9 @@ internal sealed class DataLoader
                 foreach (var rows in _batches.From(state.Epoch, state.Position))
                 {
                     long bytes = await Budget.AcquireAsync(BatchBytes(rows.Length), stop.Token);
-                    var task = MakeAsync(state.Epoch, index++, rows, bytes, readerSlots, readers, stop.Token);
-                    await pending.Writer.WriteAsync(task, stop.Token);
+                    var task = MakeAsync(state.Epoch, index++, rows, bytes, readers, tensors, stop.Token);
+                    // Unbounded, so this always succeeds: every started task is awaited in the finally below.
+                    pending.Writer.TryWrite(task);
                 }
                 pending.Writer.Complete();
             }
@@ -102,36 +104,35 @@ internal sealed class DataLoader
                     leftover.Result.Dispose();
                 }
             }
-            foreach (var reader in readers)
-            {
-                reader.Dispose();
-            }
         }
     }
 
-    /// <summary>What one batch holds while in flight: its raw rows and its tensors.</summary>
-    private long BatchBytes(int rows) => rows * _split.Images.RowBytes + _collator.BatchBytes(rows);
+    /// <summary>What one batch holds from the moment it is started until the trainer disposes it: its tensors.</summary>
+    private long BatchBytes(int rows) => _collator.BatchBytes(rows);
 
-    private Task<Batch> MakeAsync(int epoch, int index, long[] rows, long budgetBytes, SemaphoreSlim readerSlots,
-        ConcurrentBag<IRowReader> readers, CancellationToken cancellationToken) =>
+    private Task<Batch> MakeAsync(int epoch, int index, long[] rows, long budgetBytes, ReaderPool readers, TensorPool tensors,
+        CancellationToken cancellationToken) =>
         Task.Run(async () =>
         {
             bool handedOver = false;
             try
             {
-                await readerSlots.WaitAsync(cancellationToken);
-                // At most 'Readers' readers exist: a slot holder takes an idle one or opens a new one.
-                var reader = readers.TryTake(out var idle) ? idle : _split.Images.OpenReader();
+                var lease = await readers.RentAsync(cancellationToken);
                 try
                 {
-                    var batch = Read(epoch, index, rows, reader, () => Budget.Release(budgetBytes));
+                    int bytes = checked((int)(rows.Length * _split.Images.RowBytes));
+                    var raw = lease.Raw.AsSpan(0, bytes);
+                    var start = Stopwatch.GetTimestamp();
+                    _split.Images.ReadRows(lease.Reader, rows, raw);
+                    Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
+                    var labels = Array.ConvertAll(rows, _split.LabelOf);
+                    var batch = _collator.Collate(epoch, index, rows, labels, raw, tensors, () => Budget.Release(budgetBytes));
                     handedOver = true;
                     return batch;
                 }
                 finally
                 {
-                    readers.Add(reader);
-                    readerSlots.Release();
+                    readers.Return(lease);
                 }
             }
             finally
@@ -142,22 +143,4 @@ internal sealed class DataLoader
                 }
             }
         }, cancellationToken);
-
-    private Batch Read(int epoch, int index, long[] rows, IRowReader reader, Action release)
-    {
-        int bytes = checked((int)(rows.Length * _split.Images.RowBytes));
-        var raw = ArrayPool<byte>.Shared.Rent(bytes);
-        try
-        {
-            var start = Stopwatch.GetTimestamp();
-            _split.Images.ReadRows(reader, rows, raw.AsSpan(0, bytes));
-            Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
-            var labels = Array.ConvertAll(rows, _split.LabelOf);
-            return _collator.Collate(epoch, index, rows, labels, raw.AsSpan(0, bytes), release);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(raw);
-        }
-    }
 }

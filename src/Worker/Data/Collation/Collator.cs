@@ -40,11 +40,19 @@ internal sealed class Collator
     /// <summary>Bytes one batch of <paramref name="batchSize"/> holds while it waits: its tensors.</summary>
     public long BatchBytes(int batchSize) => batchSize * (FloatsPerImage * sizeof(float) + sizeof(long));
 
-    public Batch Collate(int epoch, int index, long[] rows, int[] labels, ReadOnlySpan<byte> raw, Action? onDispose = null)
+    /// <summary>The shape of a full batch's image tensor, for a <see cref="TensorPool"/>.</summary>
+    public long[] BatchShape(int batchSize) => [batchSize, _geometry.Channels, _geometry.Height, _geometry.Width];
+
+    /// <summary>
+    /// Makes the batch; its image tensor comes from <paramref name="pool"/> (or is new) and goes back
+    /// there when the batch is disposed, after which <paramref name="onDispose"/> runs.
+    /// </summary>
+    public Batch Collate(int epoch, int index, long[] rows, int[] labels, ReadOnlySpan<byte> raw, TensorPool? pool = null,
+        Action? onDispose = null)
     {
         var start = Stopwatch.GetTimestamp();
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = (int)FloatsPerImage;
-        var images = torch.empty([rows.Length, c, h, w], torch.ScalarType.Float32);
+        var images = pool?.Rent(rows.Length) ?? torch.empty([rows.Length, c, h, w], torch.ScalarType.Float32);
         float[]? scratch = _augmenter is { Resamples: true } ? ArrayPool<float>.Shared.Rent(n) : null;
         try
         {
@@ -69,7 +77,14 @@ internal sealed class Collator
         }
         catch
         {
-            images.Dispose();
+            if (pool is null)
+            {
+                images.Dispose();
+            }
+            else
+            {
+                pool.Return(images);
+            }
             throw;
         }
         finally
@@ -81,7 +96,7 @@ internal sealed class Collator
         }
         _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
         var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
-        return new Batch(epoch, index, rows, images, targets, onDispose);
+        return new Batch(epoch, index, rows, images, targets, pool is null ? null : pool.Return, onDispose);
     }
 
     private void Normalize(Span<float> chw)
@@ -93,12 +108,7 @@ internal sealed class Collator
         int plane = _geometry.Height * _geometry.Width;
         for (int ch = 0; ch < _geometry.Channels; ch++)
         {
-            float scale = _scale[ch], shift = _shift[ch];
-            var values = chw.Slice(ch * plane, plane);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = values[i] * scale + shift;
-            }
+            PixelKernels.ScaleShift(chw.Slice(ch * plane, plane), _scale[ch], _shift[ch]);
         }
     }
 }

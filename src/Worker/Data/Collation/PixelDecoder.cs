@@ -41,18 +41,19 @@ internal sealed class PixelDecoder
         int c = _geometry.Channels, plane = _geometry.Height * _geometry.Width;
         if (_geometry.Layout == ImageLayout.Nchw || c == 1)
         {
-            for (int i = 0; i < plane * c; i++)
-            {
-                chw[i] = table[row[i]];
-            }
+            PixelKernels.BytesToFloats(row[..(plane * c)], chw, _rescale);
             return;
         }
-        for (int ch = 0; ch < c; ch++)
+        if (c == 3)
         {
-            var target = chw.Slice(ch * plane, plane);
-            for (int p = 0, src = ch; p < plane; p++, src += c)
+            PixelKernels.RgbToPlanes(row, chw[..plane], chw.Slice(plane, plane), chw.Slice(2 * plane, plane), _rescale);
+            return;
+        }
+        for (int p = 0, src = 0; p < plane; p++)
+        {
+            for (int ch = 0; ch < c; ch++, src++)
             {
-                target[p] = table[row[src]];
+                chw[ch * plane + p] = table[row[src]];
             }
         }
     }

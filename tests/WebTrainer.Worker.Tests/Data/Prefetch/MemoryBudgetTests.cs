@@ -14,8 +14,8 @@ public sealed class MemoryBudgetTests : IDisposable
     {
         var path = TestFiles.Split(_temp.File("budget.h5"), 200, size: 16);
         using var data = TrainingData.Open(path, new DatasetSpec { File = path });
-        // One batch: 8 × (768 raw + 3072 float) bytes + labels. Room for three.
-        long batchBytes = 8 * (768 + 3072 + 8);
+        // One batch: 8 × 3072 bytes of float pixels + 8 labels. Room for three.
+        long batchBytes = 8 * (3072 + 8);
         var loader = Loaders.Make(data.Train, SamplingModes.Random, readers: 4, batchSize: 8, budgetBytes: 3 * batchBytes + 100);
         Assert.Equal(3, loader.Capacity);
 
