@@ -12,6 +12,7 @@ internal sealed record BenchResult
     public double Megabytes { get; init; }
     public double PeakRssMegabytes { get; init; }
     public string ReadPath { get; init; } = "";
+    public int Repeats { get; init; } = 1;
 
     /// <summary>Thread time per image spent reading and collating (decode, augment, normalise), summed over readers.</summary>
     public double ReadMsPerImage { get; init; }

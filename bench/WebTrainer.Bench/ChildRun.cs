@@ -31,6 +31,7 @@ internal static class ChildRun
         var result = kind switch
         {
             "raw" => RawSequential(file, limit),
+            "idle" => Idle(file, args),
             "naive-purehdf" => NaivePureHdf(file, args.Text("images", "train_img"), limit),
             "naive-raw" => NaiveRaw(file, args, limit),
             _ => Loader(file, args, limit).GetAwaiter().GetResult(),
@@ -43,6 +44,16 @@ internal static class ChildRun
     private sealed record Limit(TimeSpan Time, double Megabytes)
     {
         public bool Reached(Stopwatch watch, double megabytes) => watch.Elapsed >= Time || megabytes >= Megabytes;
+    }
+
+    /// <summary>The floor under every loader's RSS: runtime, libtorch and the opened splits (labels in memory), nothing read.</summary>
+    private static BenchResult Idle(string file, BenchArgs args)
+    {
+        using var data = Open(file, args);
+        using (torch.empty(1))
+        {
+        }
+        return new BenchResult { Name = "process baseline (libtorch loaded, splits open)", ReadPath = data.Train.Images.ReadPath };
     }
 
     /// <summary>The physical limit: the file's bytes from the start in 8 MB positioned reads.</summary>

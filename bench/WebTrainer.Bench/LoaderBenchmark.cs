@@ -15,13 +15,14 @@ internal static class LoaderBenchmark
     public static int Run(BenchArgs args)
     {
         var file = Path.GetFullPath(args.Text("file"));
-        var readerCounts = args.Text("readers", "1,2").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var readerCounts = args.Text("readers", "1,2,4").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var common = new List<string> { "--file", file, "--images", args.Text("images", "train_img"), "--labels", args.Text("labels", "train_labels"),
             "--seconds", args.Text("seconds", "8"), "--max-mb", args.Text("max-mb", "2048"), "--cache", args.Text("cache", "cold"),
             "--batch", args.Text("batch", "64"), "--budget-mb", args.Text("budget-mb", "256") };
 
         var runs = new List<string[]>
         {
+            new[] { "--kind", "idle" },
             new[] { "--kind", "raw" },
             new[] { "--kind", "naive-purehdf" },
             new[] { "--kind", "naive-raw" },
@@ -37,15 +38,28 @@ internal static class LoaderBenchmark
             }
         }
 
-        var results = new List<BenchResult>();
-        foreach (var run in runs)
+        // The machine is shared and noisy: every configuration runs 'repeat' times, interleaved
+        // round by round so that a busy minute hits all configurations alike; the median counts.
+        int repeat = (int)args.Number("repeat", 3);
+        var samples = runs.Select(_ => new List<BenchResult>()).ToList();
+        for (int round = 0; round < repeat; round++)
         {
-            Console.Error.Write($"\r{results.Count + 1}/{runs.Count}: {string.Join(' ', run)}            ");
-            results.Add(RunChild([.. common, .. run]));
+            for (int i = 0; i < runs.Count; i++)
+            {
+                Console.Error.Write($"\rround {round + 1}/{repeat}, {i + 1}/{runs.Count}: {string.Join(' ', runs[i])}            ");
+                samples[i].Add(RunChild([.. common, .. runs[i]]));
+            }
         }
+        var results = samples.Select(Median).ToList();
         Console.Error.WriteLine();
         ResultTable.Print(file, args, results);
         return 0;
+    }
+
+    private static BenchResult Median(List<BenchResult> runs)
+    {
+        var ordered = runs.OrderBy(r => r.MegabytesPerSecond).ToList();
+        return ordered[ordered.Count / 2] with { PeakRssMegabytes = runs.Max(r => r.PeakRssMegabytes), Repeats = runs.Count };
     }
 
     private static BenchResult RunChild(IReadOnlyList<string> arguments)

@@ -15,14 +15,12 @@ internal sealed class ChunkedRowReader : IRowReader
     private readonly string _file;
     private readonly ChunkTable _table;
     private readonly ChunkDecoder? _decoder;
-    private readonly int _elementSize;
     private readonly SafeFileHandle _handle;
     private readonly ChunkCache _cache;
     private readonly int _chunkBytes;
     private readonly long _rowBytes;
     private readonly bool _wholeRows;
-    private readonly long[] _chunkStrides;
-    private readonly long[] _rowStrides;
+    private readonly ChunkRegion _region;
     private byte[] _stored = [];
     private byte[] _scratch = [];
 
@@ -31,14 +29,12 @@ internal sealed class ChunkedRowReader : IRowReader
         _file = file;
         _table = table;
         _decoder = decoder;
-        _elementSize = elementSize;
         var shape = table.Shape;
         var chunk = table.ChunkDims;
         _chunkBytes = checked((int)(chunk.Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize));
         _rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize);
         _wholeRows = Enumerable.Range(1, shape.Length - 1).All(d => chunk[d] == shape[d]);
-        _chunkStrides = Strides(chunk);
-        _rowStrides = Strides(shape);
+        _region = new ChunkRegion(shape, chunk, elementSize);
         _cache = new ChunkCache(_chunkBytes, cacheBytes);
         _handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
     }
@@ -127,61 +123,7 @@ internal sealed class ChunkedRowReader : IRowReader
                 origin[0] = lo;
                 extent[0] = hi - lo;
                 var data = Chunk(g0 * innerChunks + inner);
-                CopyRegion(data, lo - g0 * c0, origin, extent, firstRow, destination);
-            }
-        }
-    }
-
-    /// <summary>Copies a region of one decoded chunk (null: fill with zeros) into the destination rows.</summary>
-    private void CopyRegion(byte[]? chunk, long chunkRow, ReadOnlySpan<long> origin, ReadOnlySpan<long> extent, long firstRow,
-        Span<byte> destination)
-    {
-        int rank = extent.Length;
-        var chunkDims = _table.ChunkDims;
-        var shape = _table.Shape;
-        // Axes after 'merge' are covered whole by both chunk and dataset, so each step of the
-        // odometer below copies one contiguous run spanning 'merge' and everything after it.
-        int merge = rank - 1;
-        while (merge > 0 && extent[merge] == (long)chunkDims[merge] && chunkDims[merge] == shape[merge])
-        {
-            merge--;
-        }
-        int runBytes = (int)(extent[merge] * _chunkStrides[merge] * _elementSize);
-        Span<long> sourceStart = stackalloc long[rank];
-        Span<long> targetStart = stackalloc long[rank];
-        for (int d = 0; d < rank; d++)
-        {
-            sourceStart[d] = d == 0 ? chunkRow : 0;
-            targetStart[d] = d == 0 ? origin[0] - firstRow : origin[d];
-        }
-        Span<long> index = stackalloc long[rank];
-        index.Clear();
-        while (true)
-        {
-            long source = 0, target = 0;
-            for (int d = 0; d <= merge; d++)
-            {
-                source += (sourceStart[d] + index[d]) * _chunkStrides[d];
-                target += (targetStart[d] + index[d]) * _rowStrides[d];
-            }
-            var to = destination.Slice((int)(target * _elementSize), runBytes);
-            if (chunk is null)
-            {
-                to.Clear();
-            }
-            else
-            {
-                chunk.AsSpan((int)(source * _elementSize), runBytes).CopyTo(to);
-            }
-            int axis = merge - 1;
-            while (axis >= 0 && ++index[axis] == extent[axis])
-            {
-                index[axis] = 0;
-                axis--;
-            }
-            if (axis < 0)
-            {
-                return;
+                _region.Copy(data, lo - g0 * c0, origin, extent, firstRow, destination);
             }
         }
     }
@@ -231,18 +173,6 @@ internal sealed class ChunkedRowReader : IRowReader
             }
             buffer = ArrayPool<byte>.Shared.Rent(length);
         }
-    }
-
-    private static long[] Strides(ulong[] dims)
-    {
-        var strides = new long[dims.Length];
-        long stride = 1;
-        for (int d = dims.Length - 1; d >= 0; d--)
-        {
-            strides[d] = stride;
-            stride *= (long)dims[d];
-        }
-        return strides;
     }
 
     public void Dispose()
