@@ -30,7 +30,7 @@ internal static class ChildRun
         var limit = new Limit(TimeSpan.FromSeconds(args.Real("seconds", 8)), args.Real("max-mb", 2048));
         var result = kind switch
         {
-            "raw" => RawSequential(file, limit),
+            "raw" => RawSequential(file, (int)args.Number("streams", 1), limit),
             "idle" => Idle(file, args),
             "naive-purehdf" => NaivePureHdf(file, args.Text("images", "train_img"), limit),
             "naive-raw" => NaiveRaw(file, args, limit),
@@ -56,23 +56,33 @@ internal static class ChildRun
         return new BenchResult { Name = "process baseline (libtorch loaded, splits open)", ReadPath = data.Train.Images.ReadPath };
     }
 
-    /// <summary>The physical limit: the file's bytes from the start in 8 MB positioned reads.</summary>
-    private static BenchResult RawSequential(string file, Limit limit)
+    /// <summary>
+    /// The physical limit: the file's bytes from the start in 8 MB positioned reads, by one stream or
+    /// by several threads taking consecutive blocks (the loader reads in parallel, so its limit is
+    /// the faster of the two).
+    /// </summary>
+    private static BenchResult RawSequential(string file, int streams, Limit limit)
     {
         using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        var buffer = new byte[8 * 1024 * 1024];
-        long length = RandomAccess.GetLength(handle), offset = 0;
+        const int block = 8 * 1024 * 1024;
+        long length = RandomAccess.GetLength(handle), next = -block, total = 0;
         var watch = Stopwatch.StartNew();
-        while (offset < length && !limit.Reached(watch, offset / 1e6))
+        Parallel.For(0, streams, new ParallelOptions { MaxDegreeOfParallelism = streams }, _ =>
         {
-            int read = RandomAccess.Read(handle, buffer, offset);
-            if (read == 0)
+            var buffer = new byte[block];
+            while (!limit.Reached(watch, Interlocked.Read(ref total) / 1e6))
             {
-                break;
+                long offset = Interlocked.Add(ref next, block);
+                if (offset >= length)
+                {
+                    return;
+                }
+                int read = RandomAccess.Read(handle, buffer, offset);
+                Interlocked.Add(ref total, read);
             }
-            offset += read;
-        }
-        return new BenchResult { Name = "raw sequential read", Seconds = watch.Elapsed.TotalSeconds, Megabytes = offset / 1e6, ReadPath = "file" };
+        });
+        return new BenchResult { Name = $"raw read, {streams} stream{(streams > 1 ? "s" : "")}", Seconds = watch.Elapsed.TotalSeconds,
+            Megabytes = total / 1e6, ReadPath = "file" };
     }
 
     /// <summary>What a user's loop does with h5py's <c>ds[i]</c>: one shuffled row per PureHDF hyperslab read, one thread.</summary>

@@ -23,7 +23,8 @@ internal static class LoaderBenchmark
         var runs = new List<string[]>
         {
             new[] { "--kind", "idle" },
-            new[] { "--kind", "raw" },
+            new[] { "--kind", "raw", "--streams", "1" },
+            new[] { "--kind", "raw", "--streams", "4" },
             new[] { "--kind", "naive-purehdf" },
             new[] { "--kind", "naive-raw" },
         };
