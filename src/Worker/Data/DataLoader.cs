@@ -14,7 +14,7 @@ namespace WebTrainer.Worker.Data;
 /// with batches held within a memory budget in front of the trainer. Batches come out in order;
 /// which rows and pixels they hold depends only on the seed, the epoch and the batch index.
 /// Memory: the budget (batch tensors being filled, waiting, or held by the trainer) plus, per
-/// reader, one batch of raw rows and its chunk cache.
+/// reader thread, one batch of raw rows and its chunk cache.
 /// </summary>
 internal sealed class DataLoader
 {
@@ -61,9 +61,10 @@ internal sealed class DataLoader
             throw new ArgumentException($"state seed {state.Seed} is not this loader's seed {_options.Seed}", nameof(state));
         }
         var pending = Channel.CreateUnbounded<Task<Batch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var readers = new ReaderPool(_split.Images, _options.Readers, _options.BatchSize);
         using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = new ReadWorkers(_split.Images, _options.Readers, _options.BatchSize,
+            (job, reader, raw) => Make(job, reader, raw, tensors), stop.Token);
         int firstIndex = (int)(state.Position / _options.BatchSize);
         var producer = Task.Run(async () =>
         {
@@ -73,8 +74,8 @@ internal sealed class DataLoader
                 foreach (var rows in _batches.From(state.Epoch, state.Position))
                 {
                     long bytes = await Budget.AcquireAsync(BatchBytes(rows.Length), stop.Token);
-                    var task = MakeAsync(state.Epoch, index++, rows, bytes, readers, tensors, stop.Token);
-                    // Unbounded, so this always succeeds: every started task is awaited in the finally below.
+                    var task = workers.Submit(new ReadJob(state.Epoch, index++, rows, () => Budget.Release(bytes)));
+                    // Unbounded, so this always succeeds: every submitted job is awaited in the finally below.
                     pending.Writer.TryWrite(task);
                 }
                 pending.Writer.Complete();
@@ -96,6 +97,7 @@ internal sealed class DataLoader
         {
             await stop.CancelAsync();
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            workers.Dispose();
             while (pending.Reader.TryRead(out var leftover))
             {
                 await ((Task)leftover).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -110,37 +112,15 @@ internal sealed class DataLoader
     /// <summary>What one batch holds from the moment it is started until the trainer disposes it: its tensors.</summary>
     private long BatchBytes(int rows) => _collator.BatchBytes(rows);
 
-    private Task<Batch> MakeAsync(int epoch, int index, long[] rows, long budgetBytes, ReaderPool readers, TensorPool tensors,
-        CancellationToken cancellationToken) =>
-        Task.Run(async () =>
-        {
-            bool handedOver = false;
-            try
-            {
-                var lease = await readers.RentAsync(cancellationToken);
-                try
-                {
-                    int bytes = checked((int)(rows.Length * _split.Images.RowBytes));
-                    var raw = lease.Raw.AsSpan(0, bytes);
-                    var start = Stopwatch.GetTimestamp();
-                    _split.Images.ReadRows(lease.Reader, rows, raw);
-                    Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
-                    var labels = Array.ConvertAll(rows, _split.LabelOf);
-                    var batch = _collator.Collate(epoch, index, rows, labels, raw, tensors, () => Budget.Release(budgetBytes));
-                    handedOver = true;
-                    return batch;
-                }
-                finally
-                {
-                    readers.Return(lease);
-                }
-            }
-            finally
-            {
-                if (!handedOver)
-                {
-                    Budget.Release(budgetBytes);
-                }
-            }
-        }, cancellationToken);
+    /// <summary>Reads and collates one batch on a reader thread; the batch gives its budget back when disposed.</summary>
+    private Batch Make(ReadJob job, IRowReader reader, byte[] rawBuffer, TensorPool tensors)
+    {
+        int bytes = checked((int)(job.Rows.Length * _split.Images.RowBytes));
+        var raw = rawBuffer.AsSpan(0, bytes);
+        var start = Stopwatch.GetTimestamp();
+        _split.Images.ReadRows(reader, job.Rows, raw);
+        Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
+        var labels = Array.ConvertAll(job.Rows, _split.LabelOf);
+        return _collator.Collate(job.Epoch, job.Index, job.Rows, labels, raw, tensors, job.Abandon);
+    }
 }

@@ -50,6 +50,25 @@ public sealed class MemoryBudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task StoppingEarly_GivesEveryByteBack()
+    {
+        var path = TestFiles.Split(_temp.File("early.h5"), 200, size: 16);
+        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var loader = Loaders.Make(data.Train, SamplingModes.Random, readers: 3, batchSize: 8);
+
+        await foreach (var batch in loader.ReadEpochAsync(1, 0, CancellationToken.None))
+        {
+            batch.Dispose();
+            if (batch.Index == 2)
+            {
+                break; // the readers have more batches in flight and waiting
+            }
+        }
+
+        Assert.Equal(0, loader.Budget.InUseBytes);
+    }
+
+    [Fact]
     public async Task Acquire_WaitsInOrder_UntilEnoughIsReleased()
     {
         var budget = new MemoryBudget(100);
