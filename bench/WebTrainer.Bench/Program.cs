@@ -1,5 +1,11 @@
+using System.Globalization;
+using WebTrainer.Bench;
 using WebTrainer.Bench.Load;
 using WebTrainer.Bench.Training;
+
+// Numbers in tables and arguments read the same on every machine.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -8,8 +14,12 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
+// A benchmark, not a service: each command prints one result and exits.
 return args.FirstOrDefault() switch
 {
+    "generate" => GenerateCommand.Run(BenchArgs.Parse(args[1..])),
+    "loader" => LoaderBenchmark.Run(BenchArgs.Parse(args[1..])),
+    "child" => ChildRun.Run(BenchArgs.Parse(args[1..])),
     "train" => await TrainingBenchmark.RunAsync(args[1..], cancel.Token),
     "memory" => await MemoryBenchmark.RunAsync(args[1..], cancel.Token),
     "fit" => await FitCommand.RunAsync(args[1..], cancel.Token),
@@ -19,9 +29,15 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: WebTrainer.Bench train  [--fashion FILE] [--threads 2] [--batch 128] [--warmup 5] [--steps 10] [--rounds 3]");
-    Console.Error.WriteLine("       WebTrainer.Bench memory [--epochs 20] [--threads 2]");
-    Console.Error.WriteLine("       WebTrainer.Bench load   [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]");
-    Console.Error.WriteLine("       WebTrainer.Bench fit    --data FILE [--arch small_cnn] [--epochs 5] [--batch 64] [--lr 0.001] [--threads 2] [--run-dir DIR]");
+    Console.Error.WriteLine("""
+        usage:
+          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1] [--deflate] [--classes 101]
+          loader   --file F [--images train_img] [--labels train_labels] [--batch 64] [--readers 1,2]
+                   [--seconds 8] [--max-mb 2048] [--budget-mb 256] [--cache cold|warm]
+          train    [--fashion FILE] [--threads 2] [--batch 128] [--warmup 5] [--steps 10] [--rounds 3]
+          memory   [--epochs 20] [--threads 2]
+          fit      --data FILE [--arch small_cnn] [--epochs 5] [--batch 64] [--lr 0.001] [--threads 2] [--run-dir DIR]
+          load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]
+        """);
     return 2;
 }

@@ -1,15 +1,20 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using WebTrainer.Worker.Data.Collation;
+using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Data.Prefetch;
+using WebTrainer.Worker.Data.Reading;
 using WebTrainer.Worker.Data.Sampling;
 
 namespace WebTrainer.Worker.Data;
 
 /// <summary>
 /// Composes the stages for one split: sampler → batch sampler → parallel row reads → collate,
-/// with a bounded prefetch queue in front of the trainer. Batches come out in order.
+/// with batches held within a memory budget in front of the trainer. Batches come out in order;
+/// which rows and pixels they hold depends only on the seed, the epoch and the batch index.
+/// Memory: the budget (batch tensors being filled, waiting, or held by the trainer) plus, per
+/// reader thread, one batch of raw rows and its chunk cache.
 /// </summary>
 internal sealed class DataLoader
 {
@@ -21,36 +26,57 @@ internal sealed class DataLoader
     public DataLoader(SplitData split, LoaderOptions options, Collator collator, PipelineStats stats)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Readers, nameof(options.Readers));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
         _split = split;
         _options = options;
         _collator = collator;
         Stats = stats;
-        ISampler sampler = options.Shuffle ? new RandomSampler(split.Count, options.Seed) : new SequentialSampler(split.Count);
-        _batches = new BatchSampler(sampler, split.Rows, options.BatchSize);
-        long batchBytes = options.BatchSize * (split.Images.RowBytes + _collator.FloatsPerImage * sizeof(float));
-        Capacity = (int)Math.Clamp(options.MemoryBudgetBytes / Math.Max(1, batchBytes), 1, 1024);
+        _batches = new BatchSampler(SamplerFactory.Create(options.Sampling, split, options), split.Rows, options.BatchSize);
+        Budget = new MemoryBudget(options.MemoryBudgetBytes);
+        Capacity = (int)Math.Clamp(options.MemoryBudgetBytes / BatchBytes(options.BatchSize), 1, int.MaxValue);
     }
 
     public int BatchesPerEpoch => _batches.BatchesPerEpoch;
 
-    /// <summary>Batches that may be in flight or waiting at once, set by the memory budget.</summary>
+    /// <summary>Batches that fit in the memory budget at once (being read, waiting, or held by the trainer).</summary>
     public int Capacity { get; }
+
+    public MemoryBudget Budget { get; }
 
     public PipelineStats Stats { get; }
 
-    public async IAsyncEnumerable<Batch> ReadEpochAsync(int epoch, int startBatch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The batches of <paramref name="epoch"/> from <paramref name="startBatch"/> on: exactly those an
+    /// uninterrupted epoch would have yielded from there (resume). Dispose each batch before asking
+    /// for the next once the budget is full; the trainer does.
+    /// </summary>
+    public IAsyncEnumerable<Batch> ReadEpochAsync(int epoch, int startBatch, CancellationToken cancellationToken) =>
+        ReadAsync(SamplerState.AtBatch(_options.Seed, epoch, startBatch, _options.BatchSize), cancellationToken);
+
+    /// <summary>The rest of an epoch from a saved sampler state.</summary>
+    public async IAsyncEnumerable<Batch> ReadAsync(SamplerState state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pending = Channel.CreateBounded<Task<Batch>>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
-        using var readers = new SemaphoreSlim(_options.Readers);
+        if (state.Seed != _options.Seed)
+        {
+            throw new ArgumentException($"state seed {state.Seed} is not this loader's seed {_options.Seed}", nameof(state));
+        }
+        var pending = Channel.CreateUnbounded<Task<Batch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = new ReadWorkers(_split.Images, _options.Readers, _options.BatchSize,
+            (job, reader, raw) => Make(job, reader, raw, tensors), stop.Token);
+        int firstIndex = (int)(state.Position / _options.BatchSize);
         var producer = Task.Run(async () =>
         {
             try
             {
-                int index = startBatch;
-                foreach (var rows in _batches.Batches(epoch, startBatch))
+                int index = firstIndex;
+                foreach (var rows in _batches.From(state.Epoch, state.Position))
                 {
-                    await pending.Writer.WriteAsync(MakeAsync(epoch, index++, rows, readers, stop.Token), stop.Token);
+                    long bytes = await Budget.AcquireAsync(BatchBytes(rows.Length), stop.Token);
+                    var task = workers.Submit(new ReadJob(state.Epoch, index++, rows, () => Budget.Release(bytes)));
+                    // Unbounded, so this always succeeds: every submitted job is awaited in the finally below.
+                    pending.Writer.TryWrite(task);
                 }
                 pending.Writer.Complete();
             }
@@ -71,6 +97,7 @@ internal sealed class DataLoader
         {
             await stop.CancelAsync();
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            workers.Dispose();
             while (pending.Reader.TryRead(out var leftover))
             {
                 await ((Task)leftover).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -82,30 +109,18 @@ internal sealed class DataLoader
         }
     }
 
-    private Task<Batch> MakeAsync(int epoch, int index, long[] rows, SemaphoreSlim readers, CancellationToken cancellationToken) =>
-        Task.Run(async () =>
-        {
-            await readers.WaitAsync(cancellationToken);
-            try
-            {
-                long bytes = rows.Length * _split.Images.RowBytes;
-                var raw = ArrayPool<byte>.Shared.Rent((int)bytes);
-                try
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    _split.Images.ReadRows(rows, raw.AsSpan(0, (int)bytes));
-                    Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
-                    var labels = Array.ConvertAll(rows, _split.LabelOf);
-                    return _collator.Collate(epoch, index, rows, labels, raw.AsSpan(0, (int)bytes));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(raw);
-                }
-            }
-            finally
-            {
-                readers.Release();
-            }
-        }, cancellationToken);
+    /// <summary>What one batch holds from the moment it is started until the trainer disposes it: its tensors.</summary>
+    private long BatchBytes(int rows) => _collator.BatchBytes(rows);
+
+    /// <summary>Reads and collates one batch on a reader thread; the batch gives its budget back when disposed.</summary>
+    private Batch Make(ReadJob job, IRowReader reader, byte[] rawBuffer, TensorPool tensors)
+    {
+        int bytes = checked((int)(job.Rows.Length * _split.Images.RowBytes));
+        var raw = rawBuffer.AsSpan(0, bytes);
+        var start = Stopwatch.GetTimestamp();
+        _split.Images.ReadRows(reader, job.Rows, raw);
+        Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
+        var labels = Array.ConvertAll(job.Rows, _split.LabelOf);
+        return _collator.Collate(job.Epoch, job.Index, job.Rows, labels, raw, tensors, job.Abandon);
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
     public async Task<TestResults?> RunAsync(JobSpec spec, TrainingData data, CancellationToken cancellationToken)
     {
         var device = TorchRuntime.SelectDevice(spec.Training.Device == "auto" ? settings.Device : spec.Training.Device);
-        var loaders = new SplitLoaders(spec, data, settings);
+        var loaders = new SplitLoaders(spec, data, settings, cancellationToken);
         var input = ModelInput.For(spec.Model.Architecture, data.Channels, data.Height, data.Width);
         using var session = TrainingSession.Create(spec, input, data.ClassCount, device, settings.PretrainedWeightsFile, sink);
         var run = settings.RunDirectory is null ? null : new RunDirectory(settings.RunDirectory);
@@ -80,7 +80,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
                 Architecture = spec.Model.Architecture,
                 Classes = classNames,
                 Input = input,
-                Normalization = InputNormalization.Of(spec, data),
+                Normalization = loaders.Normalization,
                 DatasetFile = spec.Dataset.File,
                 SpecFingerprint = fingerprint,
                 EpochsTrained = history.Count,

@@ -49,7 +49,7 @@ public sealed class NewJobValidationTests(PostgresServer server, Chromium chromi
         await Expect(_page.GetByTestId("error-training.epochs")).ToHaveCountAsync(0);
         await _page.GetByTestId("file").SelectOptionAsync("broken.h5");
         await _page.GetByTestId("submit").ClickAsync();
-        await Expect(_page.GetByTestId("dataset-problem")).ToContainTextAsync("not a readable HDF5 file");
+        await Expect(_page.GetByTestId("dataset-problem")).ToContainTextAsync("broken.h5: not an HDF5 file");
         Assert.EndsWith("/jobs/new", _page.Url, StringComparison.Ordinal);
 
         await _page.GotoAsync("/");

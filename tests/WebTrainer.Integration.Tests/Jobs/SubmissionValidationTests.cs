@@ -71,7 +71,7 @@ public sealed class SubmissionValidationTests(PostgresServer server) : IAsyncLif
         var detail = await SubmitExpecting400Async(WebTrainerSystem.SmallSpec("notes.h5"));
 
         Assert.Contains("notes.h5", detail, StringComparison.Ordinal);
-        Assert.Contains("not a readable HDF5 file", detail, StringComparison.Ordinal);
+        Assert.Contains("not an HDF5 file", detail, StringComparison.Ordinal);
         await AssertNothingQueuedAsync();
     }
 

@@ -31,7 +31,8 @@ public sealed class PredictorTests : IDisposable
         Assert.Equal(Architectures.SmallCnn, predictor.Manifest.Architecture);
         Assert.Equal(4, predictor.Manifest.Classes.Count);
         Assert.Equal("stripes 45°", predictor.Manifest.Classes[1]);
-        Assert.Equal(1.0 / 255, predictor.Manifest.Normalization.Rescale);
+        // The pipeline multiplies in float32: the manifest records the float value it used.
+        Assert.Equal((double)(1f / 255), predictor.Manifest.Normalization.Rescale);
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {

@@ -1,111 +1,114 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using WebTrainer.Worker.Data.Augmentation;
 using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Data.Sampling;
 
 namespace WebTrainer.Worker.Data.Collation;
 
 /// <summary>
-/// Turns raw rows into a training batch: decode to float32, N,H,W,C → C,H,W, rescale, augment,
-/// normalise, and make the two tensors. The only stage that creates tensors.
+/// Turns raw rows into a training batch: decode to float32 C×H×W, rescale, augment, normalise,
+/// written straight into the batch tensor's memory (one allocation per batch, made by libtorch).
+/// The only stage that creates tensors.
 /// </summary>
-internal sealed class Collator(ImageGeometryInfo geometry, float rescale, float[]? mean, float[]? std,
-    IReadOnlyList<IAugmentation> augmentations, ulong seed, PipelineStats stats)
+internal sealed class Collator
 {
-    public long FloatsPerImage { get; } = (long)geometry.Channels * geometry.Height * geometry.Width;
+    private readonly ImageGeometryInfo _geometry;
+    private readonly PixelDecoder _decoder;
+    private readonly float[]? _scale;
+    private readonly float[]? _shift;
+    private readonly ImageAugmenter? _augmenter;
+    private readonly PipelineStats _stats;
 
-    public Batch Collate(int epoch, int index, long[] rows, int[] labels, ReadOnlySpan<byte> raw)
+    public Collator(ImageGeometryInfo geometry, float rescale, float[]? mean, float[]? std, ImageAugmenter? augmenter, PipelineStats stats)
     {
-        var start = Stopwatch.GetTimestamp();
-        var pixels = new float[rows.Length * FloatsPerImage];
-        for (int i = 0; i < rows.Length; i++)
+        _geometry = geometry;
+        _decoder = new PixelDecoder(geometry, rescale);
+        if (mean is not null && std is not null)
         {
-            var image = pixels.AsSpan((int)(i * FloatsPerImage), (int)FloatsPerImage);
-            Decode(raw.Slice((int)(i * geometry.RowBytes), (int)geometry.RowBytes), image);
-            if (augmentations.Count > 0)
-            {
-                var random = new SplitMix64(SplitMix64.Mix(seed, (ulong)epoch, (ulong)rows[i]));
-                foreach (var augmentation in augmentations)
-                {
-                    augmentation.Apply(image, geometry.Channels, geometry.Height, geometry.Width, ref random);
-                }
-            }
-            Normalize(image);
+            _scale = std.Select(s => 1 / Math.Max(s, 1e-12f)).ToArray();
+            _shift = mean.Select((m, i) => -m * _scale[i]).ToArray();
         }
-        stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
-
-        var images = torch.tensor(pixels, [rows.Length, geometry.Channels, geometry.Height, geometry.Width]);
-        var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
-        return new Batch(epoch, index, rows, images, targets);
+        _augmenter = augmenter is { Enabled: true } ? augmenter : null;
+        _stats = stats;
+        FloatsPerImage = (long)geometry.Channels * geometry.Height * geometry.Width;
     }
 
-    private void Decode(ReadOnlySpan<byte> row, Span<float> chw)
+    public long FloatsPerImage { get; }
+
+    /// <summary>Bytes one batch of <paramref name="batchSize"/> holds while it waits: its tensors.</summary>
+    public long BatchBytes(int batchSize) => batchSize * (FloatsPerImage * sizeof(float) + sizeof(long));
+
+    /// <summary>The shape of a full batch's image tensor, for a <see cref="TensorPool"/>.</summary>
+    public long[] BatchShape(int batchSize) => [batchSize, _geometry.Channels, _geometry.Height, _geometry.Width];
+
+    /// <summary>
+    /// Makes the batch; its image tensor comes from <paramref name="pool"/> (or is new) and goes back
+    /// there when the batch is disposed, after which <paramref name="onDispose"/> runs.
+    /// </summary>
+    public Batch Collate(int epoch, int index, long[] rows, int[] labels, ReadOnlySpan<byte> raw, TensorPool? pool = null,
+        Action? onDispose = null)
     {
-        int c = geometry.Channels, h = geometry.Height, w = geometry.Width;
-        bool nhwc = geometry.Layout == ImageLayout.Nhwc;
-        switch (geometry.PixelType)
+        var start = Stopwatch.GetTimestamp();
+        int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = (int)FloatsPerImage;
+        var images = pool?.Rent(rows.Length) ?? torch.empty([rows.Length, c, h, w], torch.ScalarType.Float32);
+        float[]? scratch = _augmenter is { Resamples: true } ? ArrayPool<float>.Shared.Rent(n) : null;
+        try
         {
-            case PixelType.UInt8:
-                if (nhwc)
+            // The tensor's own CPU memory: written once here, never copied again on this side.
+            var pixels = MemoryMarshal.Cast<byte, float>(images.bytes);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var target = pixels.Slice(i * n, n);
+                var row = raw.Slice((int)(i * _geometry.RowBytes), (int)_geometry.RowBytes);
+                if (scratch is not null)
                 {
-                    for (int y = 0, src = 0; y < h; y++)
-                    {
-                        for (int x = 0; x < w; x++)
-                        {
-                            for (int ch = 0; ch < c; ch++, src++)
-                            {
-                                chw[(ch * h + y) * w + x] = row[src] * rescale;
-                            }
-                        }
-                    }
+                    _decoder.Decode(row, scratch.AsSpan(0, n));
+                    _augmenter!.Apply(epoch, rows[i], scratch.AsSpan(0, n), target, c, h, w);
                 }
                 else
                 {
-                    for (int i = 0; i < chw.Length; i++)
-                    {
-                        chw[i] = row[i] * rescale;
-                    }
+                    _decoder.Decode(row, target);
+                    _augmenter?.Apply(epoch, rows[i], target, target, c, h, w);
                 }
-                break;
-            default:
-                var values = new float[chw.Length];
-                if (geometry.PixelType == PixelType.Float32)
-                {
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(row).CopyTo(values);
-                }
-                else
-                {
-                    var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(row);
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        values[i] = (float)halves[i];
-                    }
-                }
-                for (int i = 0; i < values.Length; i++)
-                {
-                    int target = nhwc ? ((i % c) * h + i / c / w) * w + (i / c) % w : i;
-                    chw[target] = values[i] * rescale;
-                }
-                break;
+                Normalize(target);
+            }
         }
+        catch
+        {
+            if (pool is null)
+            {
+                images.Dispose();
+            }
+            else
+            {
+                pool.Return(images);
+            }
+            throw;
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        }
+        _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
+        var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
+        return new Batch(epoch, index, rows, images, targets, pool is null ? null : pool.Return, onDispose);
     }
 
     private void Normalize(Span<float> chw)
     {
-        if (mean is null || std is null)
+        if (_scale is null || _shift is null)
         {
             return;
         }
-        int plane = geometry.Height * geometry.Width;
-        for (int ch = 0; ch < geometry.Channels; ch++)
+        int plane = _geometry.Height * _geometry.Width;
+        for (int ch = 0; ch < _geometry.Channels; ch++)
         {
-            float m = mean[ch], s = std[ch];
-            var values = chw.Slice(ch * plane, plane);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (values[i] - m) / s;
-            }
+            PixelKernels.ScaleShift(chw.Slice(ch * plane, plane), _scale[ch], _shift[ch]);
         }
     }
 }

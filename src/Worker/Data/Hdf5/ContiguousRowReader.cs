@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using WebTrainer.Worker.Data.Hdf5.Raw;
 
 namespace WebTrainer.Worker.Data.Hdf5;
 
@@ -6,25 +7,12 @@ namespace WebTrainer.Worker.Data.Hdf5;
 /// Raw-bytes fast path for contiguous datasets: a run of rows is one positioned read at the
 /// offset the HDF5 layout message gives. No per-element selection overhead.
 /// </summary>
-internal sealed class ContiguousRowReader(string path, ulong dataAddress, long rowBytes) : IRowReader
+internal sealed class ContiguousRowReader(string path, long dataOffset, long rowBytes) : IRowReader
 {
     private readonly SafeFileHandle _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
 
-    public void ReadRun(long firstRow, int count, Span<byte> destination)
-    {
-        long offset = (long)dataAddress + firstRow * rowBytes;
-        var target = destination[..checked((int)(count * rowBytes))];
-        while (!target.IsEmpty)
-        {
-            int read = RandomAccess.Read(_handle, target, offset);
-            if (read == 0)
-            {
-                throw new EndOfStreamException($"{Path.GetFileName(path)} ends at byte {offset}: the file is truncated.");
-            }
-            target = target[read..];
-            offset += read;
-        }
-    }
+    public void ReadRun(long firstRow, int count, Span<byte> destination) =>
+        FileBytes.ReadExactly(_handle, destination[..checked((int)(count * rowBytes))], dataOffset + firstRow * rowBytes, path);
 
     public void Dispose() => _handle.Dispose();
 }

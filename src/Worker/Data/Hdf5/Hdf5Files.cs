@@ -1,5 +1,6 @@
 using PureHDF;
 using PureHDF.VOL.Native;
+using WebTrainer.Worker.Data.Hdf5.Raw;
 
 namespace WebTrainer.Worker.Data.Hdf5;
 
@@ -12,6 +13,7 @@ internal static class Hdf5Files
         {
             throw new DatasetProblemException(file, null, "file not found");
         }
+        CheckLength(file);
         try
         {
             return H5File.OpenRead(file);
@@ -19,6 +21,30 @@ internal static class Hdf5Files
         catch (Exception ex) when (ex is not DatasetProblemException)
         {
             throw new DatasetProblemException(file, null, $"not a readable HDF5 file ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>A file shorter than its superblock's end-of-file address was cut off in a copy or download.</summary>
+    private static void CheckLength(string file)
+    {
+        try
+        {
+            using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var superblock = Superblock.Read(handle, file);
+            long length = RandomAccess.GetLength(handle);
+            ulong end = superblock.BaseAddress + superblock.EndOfFileAddress;
+            if (!FileBytes.IsUndefined(superblock.EndOfFileAddress, superblock.OffsetSize) && (ulong)length < end)
+            {
+                throw new DatasetProblemException(file, null, $"the file is truncated: it has {length} bytes but its header says {end}");
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            throw new DatasetProblemException(file, null, $"not an HDF5 file ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetProblemException(file, null, $"cannot be opened ({ex.Message})", ex);
         }
     }
 
@@ -30,11 +56,13 @@ internal static class Hdf5Files
         }
         try
         {
-            if (!h5.LinkExists(path))
+            // PureHDF resolves nested names ("train/images") only as absolute paths.
+            var absolute = path.StartsWith('/') ? path : "/" + path;
+            if (!h5.LinkExists(absolute))
             {
                 throw new DatasetProblemException(file, path, "no such dataset in the file");
             }
-            return h5.Dataset(path);
+            return h5.Dataset(absolute);
         }
         catch (Exception ex) when (ex is not DatasetProblemException)
         {

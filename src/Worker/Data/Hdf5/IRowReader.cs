@@ -1,8 +1,8 @@
 namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
-/// Reads whole rows (images) of a dataset's first axis. Implementations are safe to call from
-/// several threads at once.
+/// Reads whole rows (images) of a dataset's first axis. One instance serves one thread at a time:
+/// it owns its file handle and buffers, so parallel readers never share state.
 /// </summary>
 internal interface IRowReader : IDisposable
 {

@@ -1,20 +1,31 @@
+using Microsoft.Win32.SafeHandles;
 using PureHDF;
+using WebTrainer.Worker.Data.Hdf5.Raw;
 
 namespace WebTrainer.Worker.Data.Hdf5;
 
-/// <summary>An opened image dataset: its geometry and a thread-safe reader of whole rows.</summary>
+/// <summary>
+/// An opened image dataset: its geometry, its storage, and a factory of row readers (one per
+/// pipeline thread). The chunk index is read once here and shared, read-only, by every reader.
+/// </summary>
 internal sealed class ImageDataset : IDisposable
 {
-    private readonly IRowReader _reader;
+    /// <summary>Decoded chunks each reader keeps; a few chunks of typical image files.</summary>
+    public const long ChunkCacheBytesPerReader = 32L * 1024 * 1024;
 
-    private ImageDataset(string file, string path, ulong[] shape, ImageLayout layout, PixelType pixelType, IRowReader reader)
+    private readonly Func<IRowReader> _openReader;
+
+    private ImageDataset(string file, string path, ulong[] shape, ImageLayout layout, PixelType pixelType,
+        StorageLayout? storage, string readPath, Func<IRowReader> openReader)
     {
         File = file;
         Path = path;
         Shape = shape;
         Layout = layout;
         PixelType = pixelType;
-        _reader = reader;
+        Storage = storage;
+        ReadPath = readPath;
+        _openReader = openReader;
         Count = (long)shape[0];
         (Channels, Height, Width) = Geometry(shape, layout);
         RowBytes = (long)Channels * Height * Width * BytesPerValue;
@@ -25,12 +36,19 @@ internal sealed class ImageDataset : IDisposable
     public IReadOnlyList<ulong> Shape { get; }
     public ImageLayout Layout { get; }
     public PixelType PixelType { get; }
+    public StorageLayout? Storage { get; }
+
+    /// <summary>Which reader serves rows, for logs and the benchmark: a raw path or PureHDF.</summary>
+    public string ReadPath { get; }
     public long Count { get; }
     public int Channels { get; }
     public int Height { get; }
     public int Width { get; }
     public long RowBytes { get; }
     public int BytesPerValue => PixelType switch { PixelType.UInt8 => 1, PixelType.Float16 => 2, _ => 4 };
+
+    /// <summary>Rows per chunk along the first axis (chunked storage), else null.</summary>
+    public long? RowsPerChunk => Storage is { Class: StorageLayout.Chunked, ChunkDims: { } dims } ? (long)dims[0] : null;
 
     public static ImageDataset Open(string file, string path)
     {
@@ -45,28 +63,34 @@ internal sealed class ImageDataset : IDisposable
         {
             throw new DatasetProblemException(file, path, "holds no images");
         }
-        var rowBytes = (long)(shape.Aggregate(1UL, (a, b) => a * b) / shape[0]) * (pixelType == PixelType.UInt8 ? 1 : pixelType == PixelType.Float16 ? 2 : 4);
-        var address = dataset.Layout.Class == H5DataLayoutClass.Contiguous ? PureHdfInternals.ContiguousAddress(dataset) : null;
-        if (address is not null)
+        int elementSize = pixelType == PixelType.UInt8 ? 1 : pixelType == PixelType.Float16 ? 2 : 4;
+        long rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b)) * elementSize;
+        var storage = PureHdfInternals.Layout(dataset);
+        bool littleEndian = !PureHdfInternals.IsBigEndian(dataset);
+        var fallback = () => (IRowReader)new PureHdfRowReader(file, path, shape, pixelType);
+        try
         {
-            var end = (long)address.Value + rowBytes * (long)shape[0];
-            var length = new FileInfo(file).Length;
-            if (end > length)
-            {
-                throw new DatasetProblemException(file, path, $"needs bytes up to {end} but the file has {length}: the file is truncated");
-            }
+            using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var (readPath, factory) = storage is not null && littleEndian
+                ? RawPath(file, handle, storage, shape, elementSize, rowBytes)
+                : (null, null);
+            return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
-        IRowReader reader = address is { } raw
-            ? new ContiguousRowReader(file, raw, rowBytes)
-            : new PureHdfRowReader(file, path, shape, pixelType);
-        return new ImageDataset(file, path, shape, layout, pixelType, reader);
+        catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))
+        {
+            // A damaged layout or chunk index, a short file, an unreadable handle: all the user can act on is which dataset.
+            throw new DatasetProblemException(file, path, $"storage cannot be read ({ex.Message})", ex);
+        }
     }
+
+    /// <summary>A reader for one pipeline thread; dispose it when the thread is done.</summary>
+    public IRowReader OpenReader() => _openReader();
 
     /// <summary>
     /// Reads the given rows, which must be sorted ascending, into <paramref name="destination"/> in
     /// that order. Consecutive rows are merged into one read.
     /// </summary>
-    public void ReadRows(ReadOnlySpan<long> sortedRows, Span<byte> destination)
+    public void ReadRows(IRowReader reader, ReadOnlySpan<long> sortedRows, Span<byte> destination)
     {
         int i = 0;
         while (i < sortedRows.Length)
@@ -76,12 +100,56 @@ internal sealed class ImageDataset : IDisposable
             {
                 run++;
             }
-            _reader.ReadRun(sortedRows[i], run, destination.Slice((int)(i * RowBytes), (int)(run * RowBytes)));
+            reader.ReadRun(sortedRows[i], run, destination.Slice((int)(i * RowBytes), (int)(run * RowBytes)));
             i += run;
         }
     }
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose()
+    {
+    }
+
+    private static (string?, Func<IRowReader>?) RawPath(string file, SafeFileHandle handle, StorageLayout storage, ulong[] shape,
+        int elementSize, long rowBytes)
+    {
+        long length = RandomAccess.GetLength(handle);
+        var superblock = Superblock.Read(handle, file);
+        if (storage.Class == StorageLayout.Contiguous && storage.Filters.Count == 0)
+        {
+            if (FileBytes.IsUndefined(storage.Address, superblock.OffsetSize))
+            {
+                return (null, null); // never written: PureHDF returns the fill value
+            }
+            long offset = (long)(superblock.BaseAddress + storage.Address);
+            long end = offset + rowBytes * (long)shape[0];
+            if (end > length)
+            {
+                throw new EndOfStreamException($"the data needs bytes up to {end} but the file has {length}: the file is truncated");
+            }
+            return ("contiguous (raw)", () => new ContiguousRowReader(file, offset, rowBytes));
+        }
+        bool partialEdgesUnfiltered = (storage.ChunkFlags & 1) != 0 && storage.Filters.Count > 0;
+        if (storage.Class != StorageLayout.Chunked || partialEdgesUnfiltered || !ChunkDecoder.Supports(storage.Filters))
+        {
+            return (null, null);
+        }
+        var table = ChunkIndexReader.Read(handle, file, superblock, storage, shape, elementSize);
+        if (table is null)
+        {
+            return (null, null);
+        }
+        for (int i = 0; i < table.Count; i++)
+        {
+            if (table.Offsets[i] != ChunkTable.Missing && table.Offsets[i] + table.StoredSizes[i] > length)
+            {
+                throw new EndOfStreamException($"chunk {i} needs bytes up to {table.Offsets[i] + table.StoredSizes[i]} but the file has {length}: the file is truncated");
+            }
+        }
+        var decoder = storage.Filters.Count == 0 ? null : new ChunkDecoder(storage.Filters, elementSize);
+        var filters = storage.Filters.Count == 0 ? "" : ", " + string.Join("+", storage.Filters.Select(f => f.Name));
+        return ($"chunked [{string.Join(",", storage.ChunkDims!)}] {storage.Index}{filters} (raw)",
+            () => new ChunkedRowReader(file, table, decoder, elementSize, ChunkCacheBytesPerReader));
+    }
 
     private static (int C, int H, int W) Geometry(ulong[] shape, ImageLayout layout) => shape.Length switch
     {

@@ -1,22 +1,18 @@
 using System.Runtime.InteropServices;
 using PureHDF;
-using PureHDF.VOL.Native;
 using PureHDF.Selections;
+using PureHDF.VOL.Native;
 
 namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
 /// Fallback for layouts without a raw fast path: PureHDF's own hyperslab reads. Slow on image
-/// layouts, but correct for anything PureHDF can read. One file handle per thread, since PureHDF
-/// is not documented as safe for concurrent reads.
+/// layouts, but correct for anything PureHDF can read. Own file handle, since PureHDF is not
+/// documented as safe for concurrent reads.
 /// </summary>
 internal sealed class PureHdfRowReader(string path, string datasetPath, ulong[] shape, PixelType pixelType) : IRowReader
 {
-    private readonly ThreadLocal<(NativeFile File, IH5Dataset Dataset)> _open = new(() =>
-    {
-        var file = H5File.OpenRead(path);
-        return (file, file.Dataset(datasetPath));
-    }, trackAllValues: true);
+    private readonly NativeFile _file = H5File.OpenRead(path);
 
     public void ReadRun(long firstRow, int count, Span<byte> destination)
     {
@@ -25,7 +21,7 @@ internal sealed class PureHdfRowReader(string path, string datasetPath, ulong[] 
         starts[0] = (ulong)firstRow;
         blocks[0] = (ulong)count;
         var selection = new HyperslabSelection(shape.Length, starts, blocks);
-        var dataset = _open.Value.Dataset;
+        var dataset = _file.Dataset(datasetPath);
         switch (pixelType)
         {
             case PixelType.UInt8:
@@ -40,12 +36,5 @@ internal sealed class PureHdfRowReader(string path, string datasetPath, ulong[] 
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var (file, _) in _open.Values)
-        {
-            file.Dispose();
-        }
-        _open.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 }

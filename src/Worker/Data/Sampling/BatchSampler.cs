@@ -1,8 +1,8 @@
 namespace WebTrainer.Worker.Data.Sampling;
 
 /// <summary>
-/// Cuts an epoch's order into batches. Each batch's rows are sorted so the reader can merge
-/// adjacent rows into one read; which samples share a batch is unchanged by the sort.
+/// Cuts an epoch's order into batches of file rows. Each batch's rows are sorted so the reader can
+/// merge adjacent rows into one read; which samples share a batch is unchanged by the sort.
 /// </summary>
 internal sealed class BatchSampler
 {
@@ -26,13 +26,24 @@ internal sealed class BatchSampler
     public int BatchesPerEpoch => (_rows.Length + BatchSize - 1) / BatchSize;
 
     /// <summary>Batches of file rows for <paramref name="epoch"/>, starting at batch <paramref name="startBatch"/> (resume).</summary>
-    public IEnumerable<long[]> Batches(int epoch, int startBatch = 0)
+    public IEnumerable<long[]> Batches(int epoch, int startBatch = 0) =>
+        From(epoch, (long)startBatch * BatchSize);
+
+    /// <summary>
+    /// The rest of the epoch from sample <paramref name="position"/> of its order. A position on a
+    /// batch boundary gives exactly the batches an uninterrupted epoch would have had from there.
+    /// </summary>
+    public IEnumerable<long[]> From(int epoch, long position)
     {
-        var order = _sampler.EpochOrder(epoch);
-        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        if (position >= _rows.Length)
         {
-            int start = b * BatchSize;
-            int length = Math.Min(BatchSize, order.Length - start);
+            yield break;
+        }
+        var order = _sampler.EpochOrder(epoch);
+        for (long start = position; start < order.Length; start += BatchSize)
+        {
+            int length = (int)Math.Min(BatchSize, order.Length - start);
             var batch = new long[length];
             for (int i = 0; i < length; i++)
             {

@@ -1,0 +1,49 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace WebTrainer.Worker.Data.Hdf5.Raw;
+
+/// <summary>
+/// Builds a <see cref="ChunkTable"/> from the chunk index types that image files actually use: the
+/// version-1 B-tree (libhdf5's and h5py's default), and the single-chunk, implicit and fixed-array
+/// indexes of layout v4 (what PureHDF writes, and libhdf5 with the latest format). Returns null for
+/// the rest (extensible array, version-2 B-tree), which PureHDF's own reader then serves.
+/// </summary>
+internal static class ChunkIndexReader
+{
+    public static ChunkTable? Read(SafeFileHandle handle, string file, Superblock superblock, StorageLayout layout,
+        ulong[] shape, int elementSize)
+    {
+        if (layout.ChunkDims is not { } chunkDims || chunkDims.Length != shape.Length || chunkDims.Any(c => c == 0))
+        {
+            return null;
+        }
+        var table = new ChunkTable(shape, chunkDims);
+        long chunkBytes = (long)chunkDims.Aggregate(1UL, (a, b) => a * b) * elementSize;
+        if (FileBytes.IsUndefined(layout.Address, superblock.OffsetSize))
+        {
+            return table; // nothing written yet: every chunk reads as fill value
+        }
+        long start = (long)(superblock.BaseAddress + layout.Address);
+        switch (layout.Index)
+        {
+            case ChunkIndexKind.SingleChunk:
+                bool filtered = layout.Filters.Count > 0;
+                table.Set(0, start, filtered ? (long)layout.SingleChunkStoredSize : chunkBytes, filtered ? layout.SingleChunkFilterMask : 0);
+                return table;
+            case ChunkIndexKind.Implicit:
+                for (long i = 0; i < table.Count; i++)
+                {
+                    table.Set(i, start + i * chunkBytes, chunkBytes, 0);
+                }
+                return table;
+            case ChunkIndexKind.FixedArray:
+                FixedArrayIndex.Fill(table, handle, file, superblock, start, chunkBytes, layout.Filters.Count > 0);
+                return table;
+            case ChunkIndexKind.BTree1:
+                BTree1Index.Fill(table, handle, file, superblock, start, chunkBytes);
+                return table;
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+namespace WebTrainer.Worker.Data.Hdf5.Raw;
+
+/// <summary>
+/// Raw-bytes reader of a chunked dataset. Unfiltered chunks that hold whole rows are read straight
+/// into the destination, only the rows asked for, with reads of neighbouring chunks merged when they
+/// are neighbours in the file too. Anything else reads whole chunks, decodes them once into a small
+/// cache, and copies the intersection with the asked rows. One thread at a time: own handle, cache
+/// and buffers.
+/// </summary>
+internal sealed class ChunkedRowReader : IRowReader
+{
+    private readonly string _file;
+    private readonly ChunkTable _table;
+    private readonly ChunkDecoder? _decoder;
+    private readonly SafeFileHandle _handle;
+    private readonly ChunkCache _cache;
+    private readonly int _chunkBytes;
+    private readonly long _rowBytes;
+    private readonly bool _wholeRows;
+    private readonly ChunkRegion _region;
+    private byte[] _stored = [];
+    private byte[] _scratch = [];
+
+    public ChunkedRowReader(string file, ChunkTable table, ChunkDecoder? decoder, int elementSize, long cacheBytes)
+    {
+        _file = file;
+        _table = table;
+        _decoder = decoder;
+        var shape = table.Shape;
+        var chunk = table.ChunkDims;
+        _chunkBytes = checked((int)(chunk.Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize));
+        _rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize);
+        _wholeRows = Enumerable.Range(1, shape.Length - 1).All(d => chunk[d] == shape[d]);
+        _region = new ChunkRegion(shape, chunk, elementSize);
+        _cache = new ChunkCache(_chunkBytes, cacheBytes);
+        _handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+    }
+
+    public void ReadRun(long firstRow, int count, Span<byte> destination)
+    {
+        if (_decoder is null && _wholeRows)
+        {
+            ReadDirect(firstRow, count, destination);
+        }
+        else
+        {
+            ReadThroughChunks(firstRow, count, destination);
+        }
+    }
+
+    private void ReadDirect(long firstRow, int count, Span<byte> destination)
+    {
+        long c0 = (long)_table.ChunkDims[0], end = firstRow + count;
+        long pendingOffset = 0, pendingLength = 0, pendingTarget = 0;
+        for (long row = firstRow; row < end;)
+        {
+            long chunk = row / c0, rows = Math.Min(end, (chunk + 1) * c0) - row;
+            long target = (row - firstRow) * _rowBytes, length = rows * _rowBytes;
+            long offset = _table.Offsets[chunk];
+            if (offset == ChunkTable.Missing)
+            {
+                Flush(destination, pendingOffset, pendingLength, pendingTarget);
+                pendingLength = 0;
+                destination.Slice((int)target, (int)length).Clear();
+            }
+            else
+            {
+                offset += (row - chunk * c0) * _rowBytes;
+                if (pendingLength > 0 && pendingOffset + pendingLength == offset && pendingTarget + pendingLength == target)
+                {
+                    pendingLength += length;
+                }
+                else
+                {
+                    Flush(destination, pendingOffset, pendingLength, pendingTarget);
+                    (pendingOffset, pendingLength, pendingTarget) = (offset, length, target);
+                }
+            }
+            row += rows;
+        }
+        Flush(destination, pendingOffset, pendingLength, pendingTarget);
+    }
+
+    private void Flush(Span<byte> destination, long offset, long length, long target)
+    {
+        if (length > 0)
+        {
+            FileBytes.ReadExactly(_handle, destination.Slice((int)target, (int)length), offset, _file);
+        }
+    }
+
+    private void ReadThroughChunks(long firstRow, int count, Span<byte> destination)
+    {
+        var shape = _table.Shape;
+        var chunkDims = _table.ChunkDims;
+        var grid = _table.Grid;
+        int rank = shape.Length;
+        long c0 = (long)chunkDims[0], end = firstRow + count;
+        long innerChunks = 1;
+        for (int d = 1; d < rank; d++)
+        {
+            innerChunks *= grid[d];
+        }
+        Span<long> position = stackalloc long[rank];
+        Span<long> origin = stackalloc long[rank];
+        Span<long> extent = stackalloc long[rank];
+        for (long g0 = firstRow / c0; g0 * c0 < end; g0++)
+        {
+            long lo = Math.Max(firstRow, g0 * c0), hi = Math.Min(end, (g0 + 1) * c0);
+            for (long inner = 0; inner < innerChunks; inner++)
+            {
+                long rest = inner;
+                for (int d = rank - 1; d >= 1; d--)
+                {
+                    position[d] = rest % grid[d];
+                    rest /= grid[d];
+                    origin[d] = position[d] * (long)chunkDims[d];
+                    extent[d] = Math.Min((long)chunkDims[d], (long)shape[d] - origin[d]);
+                }
+                origin[0] = lo;
+                extent[0] = hi - lo;
+                var data = Chunk(g0 * innerChunks + inner);
+                _region.Copy(data, lo - g0 * c0, origin, extent, firstRow, destination);
+            }
+        }
+    }
+
+    private byte[]? Chunk(long linear)
+    {
+        if (_cache.TryGet(linear, out var cached))
+        {
+            return cached;
+        }
+        long offset = _table.Offsets[linear];
+        if (offset == ChunkTable.Missing)
+        {
+            return null;
+        }
+        var data = _cache.Add(linear);
+        try
+        {
+            if (_decoder is null)
+            {
+                FileBytes.ReadExactly(_handle, data.AsSpan(0, _chunkBytes), offset, _file);
+            }
+            else
+            {
+                int stored = checked((int)_table.StoredSizes[linear]);
+                Ensure(ref _stored, stored);
+                Ensure(ref _scratch, _chunkBytes);
+                FileBytes.ReadExactly(_handle, _stored.AsSpan(0, stored), offset, _file);
+                _decoder.Decode(_stored, stored, _table.FilterMasks[linear], data, _scratch, _chunkBytes);
+            }
+            return data;
+        }
+        catch
+        {
+            _cache.Remove(linear);
+            throw;
+        }
+    }
+
+    private static void Ensure(ref byte[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            if (buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            buffer = ArrayPool<byte>.Shared.Rent(length);
+        }
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        if (_stored.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_stored);
+        }
+        if (_scratch.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+        }
+        _handle.Dispose();
+    }
+}

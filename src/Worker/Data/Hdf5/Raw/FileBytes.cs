@@ -1,0 +1,36 @@
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+
+namespace WebTrainer.Worker.Data.Hdf5.Raw;
+
+/// <summary>Positioned reads and the little-endian, variable-width integers the HDF5 format uses.</summary>
+internal static class FileBytes
+{
+    /// <summary>Fills <paramref name="destination"/> from <paramref name="offset"/>; a short file is a truncated file.</summary>
+    public static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset, string file)
+    {
+        while (!destination.IsEmpty)
+        {
+            int read = RandomAccess.Read(handle, destination, offset);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"{Path.GetFileName(file)} ends before byte {offset + destination.Length}: the file is truncated.");
+            }
+            destination = destination[read..];
+            offset += read;
+        }
+    }
+
+    /// <summary>An unsigned integer of 1 to 8 bytes, as offsets and lengths are stored.</summary>
+    public static ulong ReadUInt(ReadOnlySpan<byte> source, int size)
+    {
+        Span<byte> wide = stackalloc byte[8];
+        wide.Clear();
+        source[..size].CopyTo(wide);
+        return BinaryPrimitives.ReadUInt64LittleEndian(wide);
+    }
+
+    /// <summary>The "undefined address" of the format: all bits set in an offset of <paramref name="size"/> bytes.</summary>
+    public static bool IsUndefined(ulong address, int size) =>
+        size >= 8 ? address == ulong.MaxValue : address == (1UL << (size * 8)) - 1;
+}
