@@ -46,6 +46,7 @@ internal static class WebTrainerServices
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
             .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive").ValidateOnStart();
         services.AddSingleton<DatasetUploader>();
+        services.AddSingleton<SamplePreview>();
         services.AddScoped<JobCommands>();
 
         services.AddSignalR().AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions));

@@ -14,12 +14,61 @@ internal static class DatasetsApi
     {
         var group = app.MapGroup("/api/datasets").WithTags("Datasets");
         group.MapGet("/", ListFiles).WithSummary("HDF5 files under the configured data roots");
+        group.MapGet("/inspect", Inspect).WithSummary("Every dataset in a file: shape, dtype, layout, chunks, filters, role, label checks, class counts, suggested splits");
+        group.MapGet("/preview", Preview).WithSummary("One image of a dataset as PNG: ?file=F&dataset=train_img&index=0");
+        group.MapPost("/preview", PreviewAugmented).WithSummary("One image as the train split's augmentation would show it at an epoch, as PNG");
         group.MapPost("/upload", Upload).DisableAntiforgery()
             .WithSummary("Upload an HDF5 file (raw body or multipart field 'file'), streamed to disk: ?name=food.h5[&overwrite=true]");
         return group;
     }
 
     internal static Ok<IReadOnlyList<DatasetFileInfo>> ListFiles(DataRoots roots) => TypedResults.Ok(Files(roots));
+
+    internal static async Task<Results<Ok<Shared.Datasets.DatasetFileSummary>, ProblemHttpResult>> Inspect(
+        DataRoots roots, CancellationToken cancellationToken, [FromQuery] string? file = null)
+    {
+        try
+        {
+            var path = roots.ResolveExisting(file ?? "");
+            return TypedResults.Ok(await Task.Run(() => Worker.Data.Hdf5.Hdf5Inspector.Inspect(path, cancellationToken), cancellationToken));
+        }
+        catch (DataPathException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad file name", ex.Message);
+        }
+        catch (Worker.Data.Hdf5.DatasetProblemException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "The file cannot be read", ex.Message);
+        }
+    }
+
+    internal static Task<Results<FileContentHttpResult, ProblemHttpResult>> Preview(SamplePreview preview,
+        [FromQuery] string? file = null, [FromQuery] string? dataset = null, [FromQuery] long index = 0) =>
+        RenderAsync(preview, new PreviewRequest(file ?? "", dataset ?? "", index, null));
+
+    internal static Task<Results<FileContentHttpResult, ProblemHttpResult>> PreviewAugmented(PreviewRequest request, SamplePreview preview) =>
+        RenderAsync(preview, request);
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RenderAsync(SamplePreview preview, PreviewRequest request)
+    {
+        try
+        {
+            var png = await Task.Run(() => preview.Render(request.File, request.Dataset, [request.Index], request.Augmentation, request.Seed, request.Epoch));
+            return TypedResults.File(png[0], "image/png");
+        }
+        catch (DataPathException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad file name", ex.Message);
+        }
+        catch (Worker.Data.Hdf5.DatasetProblemException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "The dataset cannot be shown", ex.Message);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "No such image", ex.Message);
+        }
+    }
 
     internal static async Task<Results<Created<DatasetFileInfo>, ProblemHttpResult>> Upload(
         HttpContext context, DatasetUploader uploader, DataRoots roots, CancellationToken cancellationToken,

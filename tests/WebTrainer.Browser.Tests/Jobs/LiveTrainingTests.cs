@@ -33,7 +33,24 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         // The only file is chosen and its splits recognised from the dataset names.
         await Expect(_page.GetByTestId("train-images")).ToHaveValueAsync("train_img");
         await Expect(_page.GetByTestId("validation-labels")).ToHaveValueAsync("valid_labels");
-        await Expect(_page.GetByTestId("split-summaries")).ToContainTextAsync("images 16×16×3");
+        // The inspector: datasets with their storage, label checks, a grid of train samples with classes.
+        await Expect(_page.GetByTestId("dataset-outline")).ToContainTextAsync("[420, 16, 16, 3]");
+        await Expect(_page.GetByTestId("label-checks")).ToContainTextAsync("one-hot, 420 labels, 4 classes — checked");
+        await Expect(_page.GetByTestId("samples").Locator("img")).ToHaveCountAsync(8);
+        await Expect(_page.GetByTestId("samples")).ToContainTextAsync("stripes");
+        // The augmentation preview appears with the first augmentation and changes with the epoch.
+        await Expect(_page.GetByTestId("augmented-samples")).ToHaveCountAsync(0);
+        await _page.GetByTestId("horizontal-flip").CheckAsync();
+        await SetAsync("rotation-range", "30");
+        await Expect(_page.GetByTestId("augmented-samples").Locator("img")).ToHaveCountAsync(8);
+        var before = await _page.GetByTestId("augmented-samples").Locator("img").First.GetAttributeAsync("src");
+        await _page.GetByTestId("next-epoch").ClickAsync();
+        await Expect(_page.GetByTestId("augmented-samples").Locator("img").First).Not.ToHaveAttributeAsync("src", before!);
+        await Screenshots.SaveAsync(_page, "new-job-preview", output);
+        // These stripes' classes are their angles: train this run without changing them.
+        await _page.GetByTestId("horizontal-flip").UncheckAsync();
+        await SetAsync("rotation-range", "0");
+        await Expect(_page.GetByTestId("augmented-samples")).ToHaveCountAsync(0);
         await SetAsync("name", "from-the-form");
         // Long enough (several seconds even in Release) to watch it move, short enough for the suite.
         await SetAsync("epochs", "25");

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using SkiaSharp;
+using WebTrainer.Integration.Tests.Support;
+using WebTrainer.Shared.Datasets;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Json;
+using WebTrainer.Testing;
+
+namespace WebTrainer.Integration.Tests.Api;
+
+[Collection(PostgresCollection.Name)]
+public sealed class DatasetsApiTests(PostgresServer server) : IAsyncLifetime
+{
+    private WebTrainerSystem _system = null!;
+    private string _file = "";
+
+    public async Task InitializeAsync()
+    {
+        _system = await WebTrainerSystem.CreateAsync(server);
+        _file = await _system.AddSyntheticDatasetAsync(count: 200);
+        await _system.StartWebAsync();
+    }
+
+    [Fact]
+    public async Task List_ShowsTheFilesUnderTheRoots()
+    {
+        var body = await _system.Http.GetStringAsync("/api/datasets");
+
+        Assert.Contains($"\"file\":\"{_file}\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_DescribesEveryDataset_AndSuggestsTheSplits()
+    {
+        var summary = ContractJson.Deserialize<DatasetFileSummary>(await _system.Http.GetStringAsync($"/api/datasets/inspect?file={_file}"));
+
+        var train = Assert.Single(summary.Datasets, d => d.Path == "train_img");
+        Assert.Equal(DatasetRoles.Images, train.Role);
+        Assert.Equal([140L, 16, 16, 3], train.Shape);
+        Assert.Equal("uint8", train.DType);
+        var labels = Assert.Single(summary.Datasets, d => d.Path == "train_labels").Labels!;
+        Assert.Equal("one-hot", labels.Encoding);
+        Assert.Equal(4, labels.ClassCount);
+        Assert.Equal(140, labels.CountsPerClass.Sum());
+        Assert.Null(labels.Problem);
+        Assert.Equal(["train", "validation", "test"], summary.SuggestedSplits.Select(s => s.Name));
+        Assert.Empty(summary.Problems);
+    }
+
+    [Fact]
+    public async Task Inspect_BadNames_Are400()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await _system.Http.GetAsync("/api/datasets/inspect?file=../x.h5")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _system.Http.GetAsync("/api/datasets/inspect?file=missing.h5")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Preview_IsAPngOfTheImage_AndAnAugmentedOneDiffers()
+    {
+        using var plain = await _system.Http.GetAsync($"/api/datasets/preview?file={_file}&dataset=train_img&index=3");
+        using var flipped = await _system.Http.PostAsJsonAsync("/api/datasets/preview", new
+        {
+            file = _file, dataset = "train_img", index = 3,
+            augmentation = new AugmentationSpec { RotationRange = 90, ZoomRange = 0.3 }, seed = 1, epoch = 1,
+        }, ContractJson.Options);
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal("image/png", plain.Content.Headers.ContentType?.MediaType);
+        using var image = SKBitmap.Decode(await plain.Content.ReadAsByteArrayAsync());
+        Assert.Equal(96, image.Width);
+        Assert.Equal(HttpStatusCode.OK, flipped.StatusCode);
+        Assert.NotEqual(await plain.Content.ReadAsByteArrayAsync(), await flipped.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Preview_OfARowThatDoesNotExist_Is400()
+    {
+        using var response = await _system.Http.GetAsync($"/api/datasets/preview?file={_file}&dataset=train_img&index=100000");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("outside 'train_img'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+}
