@@ -59,7 +59,7 @@ internal sealed class BenchRun : IAsyncDisposable
             {
                 continue;
             }
-            TrainStep.Run(_session.Model, _session.Optimizer, _session.Criterion, batch.Images, batch.Labels, CPU, _metrics);
+            TrainStep.Run(_session.Model, _session.Optimizer, _session.Criterion, batch, CPU, _metrics);
             return (waitMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
     }

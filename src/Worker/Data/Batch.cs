@@ -1,25 +1,40 @@
 using TorchSharp;
+using WebTrainer.Worker.Data.Collation;
 
 namespace WebTrainer.Worker.Data;
 
 /// <summary>
-/// A collated batch: images as float32 [B,C,H,W], labels as int64 [B]. The tensors are created
-/// outside any dispose scope (on a pipeline thread) and are owned by this object; the trainer
-/// disposes it after the step, which hands the image tensor back to the loader's pool (when it
-/// came from one) and gives its bytes back to the loader's memory budget. Do not keep
-/// <see cref="Images"/> past that.
+/// A collated batch: images, and labels as int64 [B]. The images are either model-ready float32
+/// [B,C,H,W] (decoded, augmented and normalised on the CPU) or, where no CPU augmentation runs, the
+/// stored uint8 pixels as read (<see cref="StoredPixels"/>), which <see cref="ToModelInput"/> converts
+/// on the training device. The tensors are created outside any dispose scope (on a pipeline thread)
+/// and are owned by this object; the trainer disposes it after the step, which hands the image tensor
+/// back to the loader's pool (when it came from one) and gives its bytes back to the loader's memory
+/// budget. Do not keep <see cref="Images"/> past that.
 /// </summary>
 internal sealed class Batch(int epoch, int index, long[] rows, torch.Tensor images, torch.Tensor labels,
-    Action<torch.Tensor>? returnImages = null, Action? onDispose = null) : IDisposable
+    PixelNormalizer? storedPixels = null, Action<torch.Tensor>? returnImages = null, Action? onDispose = null) : IDisposable
 {
     private int _disposed;
 
     public int Epoch { get; } = epoch;
     public int Index { get; } = index;
     public IReadOnlyList<long> Rows { get; } = rows;
+
+    /// <summary>The batch's pixels as the pipeline produced them; give the model <see cref="ToModelInput"/> instead.</summary>
     public torch.Tensor Images { get; } = images;
     public torch.Tensor Labels { get; } = labels;
     public int Size => Rows.Count;
+
+    /// <summary>Whether <see cref="Images"/> holds the stored pixels (uint8, as read), converted only in <see cref="ToModelInput"/>.</summary>
+    public bool StoredPixels => storedPixels is not null;
+
+    /// <summary>
+    /// The model's input, float32 [B,C,H,W] on <paramref name="device"/>, in the caller's dispose scope:
+    /// the only way from a batch to the model, so rescale and normalisation apply exactly once.
+    /// </summary>
+    public torch.Tensor ToModelInput(torch.Device device) =>
+        storedPixels is null ? Images.to(device) : storedPixels.ToModelInput(Images, device);
 
     public void Dispose()
     {

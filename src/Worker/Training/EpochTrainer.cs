@@ -37,7 +37,7 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                 }
                 waitMs += Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds;
                 using var batch = batches.Current;
-                TrainStep.Run(session.Model, session.Optimizer, session.Criterion, batch.Images, batch.Labels, session.Device, metrics);
+                TrainStep.Run(session.Model, session.Optimizer, session.Criterion, batch, session.Device, metrics);
 
                 int done = batch.Index + 1;
                 bool last = done == loader.BatchesPerEpoch;

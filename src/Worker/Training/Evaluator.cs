@@ -26,7 +26,7 @@ internal static class Evaluator
             using (var noGrad = no_grad())
             using (var scope = NewDisposeScope())
             {
-                var x = batch.Images.to(device);
+                var x = batch.ToModelInput(device);
                 var y = batch.Labels.to(device);
                 var logits = model.call(x);
                 var loss = criterion.Compute(logits, y);

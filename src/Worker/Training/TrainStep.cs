@@ -1,3 +1,4 @@
+using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training.Models;
 using static TorchSharp.torch;
 
@@ -10,14 +11,14 @@ namespace WebTrainer.Worker.Training;
 /// </summary>
 internal static class TrainStep
 {
-    public static void Run(ImageClassifier model, optim.Optimizer optimizer, LossFunction criterion, Tensor images, Tensor labels,
-        Device device, RunningMetrics metrics)
+    public static void Run(ImageClassifier model, optim.Optimizer optimizer, LossFunction criterion, Batch batch, Device device,
+        RunningMetrics metrics)
     {
         using var scope = NewDisposeScope();
         // Gradient mode is per thread and this step runs on whichever pool thread the loader's await resumed on.
         using var gradients = enable_grad();
-        var x = images.to(device);
-        var y = labels.to(device);
+        var x = batch.ToModelInput(device);
+        var y = batch.Labels.to(device);
         optimizer.zero_grad();
         var (logits, auxiliary) = model.ForwardTraining(x);
         var loss = criterion.Compute(logits, y);

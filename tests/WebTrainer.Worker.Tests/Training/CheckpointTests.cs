@@ -2,6 +2,7 @@ using System.Text;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Testing;
+using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
@@ -103,9 +104,8 @@ public sealed class CheckpointTests : IDisposable
         var metrics = new RunningMetrics(6);
         for (int i = 0; i < count; i++)
         {
-            using var images = rand([8, 1, 12, 12], generator: generator);
-            using var labels = randint(0, 6, [8], generator: generator);
-            TrainStep.Run(session.Model, session.Optimizer, session.Criterion, images, labels, CPU, metrics);
+            using var batch = new Batch(1, i, new long[8], rand([8, 1, 12, 12], generator: generator), randint(0, 6, [8], generator: generator));
+            TrainStep.Run(session.Model, session.Optimizer, session.Criterion, batch, CPU, metrics);
         }
     }
 

@@ -114,9 +114,8 @@ public sealed class FineTuningTests : IDisposable
         var metrics = new RunningMetrics(3);
         for (int i = 0; i < 2; i++)
         {
-            using var images = rand([4, 3, 32, 32], generator: generator);
-            using var labels = randint(0, 3, [4], generator: generator);
-            TrainStep.Run(session.Model, session.Optimizer, session.Criterion, images, labels, CPU, metrics);
+            using var batch = new Batch(epoch, i, new long[4], rand([4, 3, 32, 32], generator: generator), randint(0, 3, [4], generator: generator));
+            TrainStep.Run(session.Model, session.Optimizer, session.Criterion, batch, CPU, metrics);
         }
     }
 

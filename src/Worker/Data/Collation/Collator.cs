@@ -16,8 +16,6 @@ internal sealed class Collator
 {
     private readonly ImageGeometryInfo _geometry;
     private readonly PixelDecoder _decoder;
-    private readonly float[]? _scale;
-    private readonly float[]? _shift;
     private readonly ImageAugmenter? _augmenter;
     private readonly PipelineStats _stats;
 
@@ -25,17 +23,16 @@ internal sealed class Collator
     {
         _geometry = geometry;
         _decoder = new PixelDecoder(geometry, rescale);
-        if (mean is not null && std is not null)
-        {
-            _scale = std.Select(s => 1 / Math.Max(s, 1e-12f)).ToArray();
-            _shift = mean.Select((m, i) => -m * _scale[i]).ToArray();
-        }
+        Normalizer = new PixelNormalizer(geometry.Layout, rescale, mean, std);
         _augmenter = augmenter is { Enabled: true } ? augmenter : null;
         _stats = stats;
         FloatsPerImage = (long)geometry.Channels * geometry.Height * geometry.Width;
     }
 
     public long FloatsPerImage { get; }
+
+    /// <summary>Rescale and normalisation of every batch this collator makes.</summary>
+    public PixelNormalizer Normalizer { get; }
 
     /// <summary>Bytes one batch of <paramref name="batchSize"/> holds while it waits: its tensors.</summary>
     public long BatchBytes(int batchSize) => batchSize * (FloatsPerImage * sizeof(float) + sizeof(long));
@@ -96,19 +93,19 @@ internal sealed class Collator
         }
         _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
         var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
-        return new Batch(epoch, index, rows, images, targets, pool is null ? null : pool.Return, onDispose);
+        return new Batch(epoch, index, rows, images, targets, null, pool is null ? null : pool.Return, onDispose);
     }
 
     private void Normalize(Span<float> chw)
     {
-        if (_scale is null || _shift is null)
+        if (Normalizer is not { Scale: { } scale, Shift: { } shift })
         {
             return;
         }
         int plane = _geometry.Height * _geometry.Width;
         for (int ch = 0; ch < _geometry.Channels; ch++)
         {
-            PixelKernels.ScaleShift(chw.Slice(ch * plane, plane), _scale[ch], _shift[ch]);
+            PixelKernels.ScaleShift(chw.Slice(ch * plane, plane), scale[ch], shift[ch]);
         }
     }
 }

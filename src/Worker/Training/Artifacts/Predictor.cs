@@ -1,4 +1,6 @@
 using System.Text;
+using WebTrainer.Worker.Data.Collation;
+using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
 using static TorchSharp.torch;
@@ -14,12 +16,16 @@ namespace WebTrainer.Worker.Training.Artifacts;
 internal sealed class Predictor : IDisposable
 {
     private readonly ImageClassifier _model;
+    private readonly PixelNormalizer _normalizer;
     private readonly Lock _gate = new();
 
     private Predictor(ModelManifest manifest, ImageClassifier model)
     {
         Manifest = manifest;
         _model = model;
+        // The pipeline's own conversion of stored pixels, so a prediction sees what training saw.
+        var normalization = manifest.Normalization;
+        _normalizer = new PixelNormalizer(ImageLayout.Nchw, (float)normalization.Rescale, normalization.Mean, normalization.Std);
     }
 
     public ModelManifest Manifest { get; }
@@ -61,13 +67,8 @@ internal sealed class Predictor : IDisposable
             throw new ArgumentException($"{chw.Length} values are not a {channels}x{height}x{width} image", nameof(chw));
         }
         using var scope = NewDisposeScope();
-        var x = ToDatasetShape(tensor(chw.ToArray(), [1, channels, height, width]), channels);
-        var normalization = Manifest.Normalization;
-        x = x.mul(normalization.Rescale);
-        if (normalization is { Mean: { } mean, Std: { } std })
-        {
-            x = x.sub(tensor(mean.ToArray()).view(1, -1, 1, 1)).div(tensor(std.ToArray()).view(1, -1, 1, 1));
-        }
+        var pixels = ToDatasetShape(tensor(chw.ToArray(), [1, channels, height, width]), channels);
+        var x = _normalizer.ToModelInput(pixels, CPU);
         Tensor probabilities;
         lock (_gate)
         {

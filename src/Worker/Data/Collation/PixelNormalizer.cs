@@ -1,0 +1,64 @@
+using WebTrainer.Worker.Data.Hdf5;
+using static TorchSharp.torch;
+
+namespace WebTrainer.Worker.Data.Collation;
+
+/// <summary>
+/// What pixels go through before the model sees them — multiply by <see cref="Rescale"/>, then per
+/// channel <c>x · scale + shift</c> (scale = 1/std, shift = −mean/std) when statistics are given —
+/// and the one place where stored pixels become model input. The collator does the same float32
+/// arithmetic on the CPU for batches it augments; for batches handed over as stored (uint8), and for
+/// a predictor's raw pixel values, <see cref="ToModelInput"/> does it as tensor ops on the device.
+/// </summary>
+internal sealed class PixelNormalizer
+{
+    private readonly ImageLayout _layout;
+
+    /// <param name="layout">How the stored pixels given to <see cref="ToModelInput"/> are laid out.</param>
+    public PixelNormalizer(ImageLayout layout, float rescale, IReadOnlyList<float>? mean, IReadOnlyList<float>? std)
+    {
+        if ((mean is null) != (std is null) || (mean is not null && mean.Count != std!.Count))
+        {
+            throw new ArgumentException("mean and std must both be given, with one value per channel, or both be null", nameof(mean));
+        }
+        _layout = layout;
+        Rescale = rescale;
+        if (mean is not null && std is not null)
+        {
+            Scale = std.Select(s => 1 / Math.Max(s, 1e-12f)).ToArray();
+            Shift = mean.Select((m, i) => -m * Scale[i]).ToArray();
+        }
+    }
+
+    public float Rescale { get; }
+
+    /// <summary>Per channel 1/std, or null when pixels are only rescaled.</summary>
+    public float[]? Scale { get; }
+
+    /// <summary>Per channel −mean/std, or null when pixels are only rescaled.</summary>
+    public float[]? Shift { get; }
+
+    /// <summary>
+    /// Stored pixel values (any dtype; N,H,W,C or N,C,H,W as the layout says; uint8 for a batch) to
+    /// float32 N,C,H,W on <paramref name="device"/>, rescaled and standardised. The stored tensor is
+    /// moved first, so a uint8 batch crosses to a GPU at a quarter of float32's size and the work runs
+    /// there. The result and its intermediates belong to the caller's dispose scope.
+    /// </summary>
+    public Tensor ToModelInput(Tensor stored, Device device)
+    {
+        var x = stored.to(device);
+        if (_layout == ImageLayout.Nhwc)
+        {
+            x = x.permute(0, 3, 1, 2).contiguous();
+        }
+        // A new float32 tensor, never the stored one: the in-place ops below must not touch a pooled batch.
+        x = x.to(ScalarType.Float32, copy: true);
+        x.mul_(Rescale);
+        if (Scale is not null && Shift is not null)
+        {
+            var view = new long[] { 1, Scale.Length, 1, 1 };
+            x.mul_(tensor(Scale, device: device).view(view)).add_(tensor(Shift, device: device).view(view));
+        }
+        return x;
+    }
+}
