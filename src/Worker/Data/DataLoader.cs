@@ -14,7 +14,8 @@ namespace WebTrainer.Worker.Data;
 /// with batches held within a memory budget in front of the trainer. Batches come out in order;
 /// which rows and pixels they hold depends only on the seed, the epoch and the batch index.
 /// Memory: the budget (batch tensors being filled, waiting, or held by the trainer) plus, per
-/// reader thread, one batch of raw rows and its chunk cache.
+/// reader thread, its chunk cache and, for CPU batches, one batch of raw rows (stored batches are
+/// read straight into their tensors).
 /// </summary>
 internal sealed class DataLoader
 {
@@ -45,6 +46,9 @@ internal sealed class DataLoader
 
     public PipelineStats Stats { get; }
 
+    /// <summary>Whether batches carry stored uint8 pixels, converted to float on the training device.</summary>
+    public bool StoredBatches => _collator.StoredBatches;
+
     /// <summary>
     /// The batches of <paramref name="epoch"/> from <paramref name="startBatch"/> on: exactly those an
     /// uninterrupted epoch would have yielded from there (resume). Dispose each batch before asking
@@ -61,9 +65,10 @@ internal sealed class DataLoader
             throw new ArgumentException($"state seed {state.Seed} is not this loader's seed {_options.Seed}", nameof(state));
         }
         var pending = Channel.CreateUnbounded<Task<Batch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize));
+        using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize), _collator.BatchType);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = new ReadWorkers(_split.Images, _options.Readers, _options.BatchSize,
+        long rawBufferBytes = _collator.StoredBatches ? 0 : _options.BatchSize * _split.Images.RowBytes;
+        var workers = new ReadWorkers(_split.Images, _options.Readers, rawBufferBytes,
             (job, reader, raw) => Make(job, reader, raw, tensors), stop.Token);
         int firstIndex = (int)(state.Position / _options.BatchSize);
         var producer = Task.Run(async () =>
@@ -115,12 +120,21 @@ internal sealed class DataLoader
     /// <summary>Reads and collates one batch on a reader thread; the batch gives its budget back when disposed.</summary>
     private Batch Make(ReadJob job, IRowReader reader, byte[] rawBuffer, TensorPool tensors)
     {
-        int bytes = checked((int)(job.Rows.Length * _split.Images.RowBytes));
-        var raw = rawBuffer.AsSpan(0, bytes);
-        var start = Stopwatch.GetTimestamp();
-        _split.Images.ReadRows(reader, job.Rows, raw);
-        Stats.AddRead(bytes, Stopwatch.GetElapsedTime(start).Ticks);
         var labels = Array.ConvertAll(job.Rows, _split.LabelOf);
+        if (_collator.StoredBatches)
+        {
+            return _collator.CollateStored(job.Epoch, job.Index, job.Rows, labels, tensors, pixels => Read(reader, job.Rows, pixels),
+                job.Abandon);
+        }
+        var raw = rawBuffer.AsSpan(0, checked((int)(job.Rows.Length * _split.Images.RowBytes)));
+        Read(reader, job.Rows, raw);
         return _collator.Collate(job.Epoch, job.Index, job.Rows, labels, raw, tensors, job.Abandon);
+    }
+
+    private void Read(IRowReader reader, long[] rows, Span<byte> destination)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _split.Images.ReadRows(reader, rows, destination);
+        Stats.AddRead(destination.Length, Stopwatch.GetElapsedTime(start).Ticks);
     }
 }

@@ -69,6 +69,7 @@ internal sealed partial class TrainingJob(
                 Device = options.Value.Device,
                 Readers = options.Value.Readers,
                 PrefetchBudgetBytes = options.Value.PrefetchBudgetMegabytes * 1024L * 1024,
+                StoredBatches = options.Value.StoredBatches,
                 // Checkpoints and the model live here; a last.ckpt left by an earlier execution is resumed from.
                 RunDirectory = artifacts.Value.JobFolder(jobId, row.RunKey),
                 PretrainedWeightsFile = spec.Model.PretrainedWeights is { } weights ? dataRoots.ResolveExisting(weights) : null,

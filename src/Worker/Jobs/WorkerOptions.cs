@@ -19,4 +19,10 @@ public sealed class WorkerOptions
 
     /// <summary>Memory the prefetch queue of ready batches may use.</summary>
     public int PrefetchBudgetMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// Hand uint8 batches that need no CPU augmentation to the training device as stored, where they
+    /// become float; false decodes every batch to float on the CPU.
+    /// </summary>
+    public bool StoredBatches { get; set; } = true;
 }

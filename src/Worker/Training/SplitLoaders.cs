@@ -7,7 +7,10 @@ namespace WebTrainer.Worker.Training;
 
 /// <summary>
 /// The data loaders of a run's splits: the train split sampled as the spec says and augmented, the
-/// others sequential and plain. All splits share the train split's rescale and normalisation.
+/// others sequential and plain. All splits share the train split's rescale and normalisation. A split
+/// that is not augmented on the CPU (validation and test always, train when augmentation is off) gets
+/// stored uint8 batches when the data are uint8 and the settings allow it: its reader threads only
+/// read, and the conversion to float runs on the training device.
 /// </summary>
 internal sealed class SplitLoaders
 {
@@ -25,7 +28,9 @@ internal sealed class SplitLoaders
         DataLoader Make(SplitData split, bool train)
         {
             var stats = new PipelineStats();
-            var collator = new Collator(geometry, rescale, statistics?.Mean, statistics?.Std, train ? augmenter : null, stats);
+            bool augmented = train && augmenter.Enabled;
+            bool stored = settings.StoredBatches && geometry.PixelType == Data.Hdf5.PixelType.UInt8 && !augmented;
+            var collator = new Collator(geometry, rescale, statistics?.Mean, statistics?.Std, augmented ? augmenter : null, stats, stored);
             var options = new LoaderOptions
             {
                 BatchSize = spec.Training.BatchSize,
@@ -49,4 +54,21 @@ internal sealed class SplitLoaders
     public DataLoader Train { get; }
     public DataLoader? Validation { get; }
     public DataLoader? Test { get; }
+
+    /// <summary>For the run's log: which splits' batches are decoded on the CPU and which go to the device as uint8.</summary>
+    public string DescribeBatches()
+    {
+        static string Of(string name, DataLoader loader) =>
+            $"{name} {(loader.StoredBatches ? "uint8, converted to float on the training device" : "float32, decoded on the CPU")}";
+        var parts = new List<string> { Of("train", Train) };
+        if (Validation is not null)
+        {
+            parts.Add(Of("validation", Validation));
+        }
+        if (Test is not null)
+        {
+            parts.Add(Of("test", Test));
+        }
+        return string.Join("; ", parts);
+    }
 }

@@ -100,7 +100,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
             $"{(resumed ? "Continuing" : "Training")} {spec.Model.Architecture} on {session.Device.type}: {data.Train.Count} train, " +
             $"{data.Validation?.Count ?? 0} validation, {data.Test?.Count ?? 0} test samples, {data.ClassCount} classes, " +
             $"{loaders.Train.BatchesPerEpoch} batches per epoch; images {input.DataChannels}x{input.DataHeight}x{input.DataWidth} " +
-            $"enter the network as {input.Channels}x{input.Height}x{input.Width}"));
+            $"enter the network as {input.Channels}x{input.Height}x{input.Width}; batches: {loaders.DescribeBatches()}"));
         if (loaders.Validation is null)
         {
             sink.Event("warning", $"No validation split: {session.Monitor.Name} is watched on the train split instead");

@@ -6,6 +6,13 @@ internal sealed record TrainerSettings
     public string Device { get; init; } = "auto";
     public int Readers { get; init; } = 2;
     public long PrefetchBudgetBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Splits without CPU augmentation of uint8 data get uint8 batches converted to float on the
+    /// training device (a quarter of the bytes through the budget and to the GPU, no decode pass on the
+    /// reader threads). Off: every batch is decoded to float32 on the CPU.
+    /// </summary>
+    public bool StoredBatches { get; init; } = true;
     public TimeSpan BatchReportInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>

@@ -87,6 +87,65 @@ public sealed class DataLoaderTests : IDisposable
         Assert.All(full.Skip(startBatch).Zip(resumed), p => Assert.True(p.First.SameAs(p.Second)));
     }
 
+    [Theory]
+    [InlineData(SamplingModes.Random, false)]
+    [InlineData(SamplingModes.Chunked, true)]
+    [InlineData(SamplingModes.Sequential, true)]
+    public async Task StoredBatches_AreIdentical_AcrossReaderCounts_AndOnResume(string sampling, bool chunked)
+    {
+        using var data = Open(chunked);
+
+        var one = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 1, stored: true), 3);
+        var four = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 4, stored: true), 3);
+        var resumed = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 2, stored: true), 3, startBatch: 4);
+
+        Assert.All(one.Zip(four), p => Assert.True(p.First.SameAs(p.Second)));
+        Assert.Equal(one.Count - 4, resumed.Count);
+        Assert.All(one.Skip(4).Zip(resumed), p => Assert.True(p.First.SameAs(p.Second)));
+    }
+
+    [Theory]
+    [InlineData(SamplingModes.Random, false)]
+    [InlineData(SamplingModes.Chunked, true)]
+    public async Task StoredBatches_GiveTheModelTheSameInput_AsCpuBatches(string sampling, bool chunked)
+    {
+        using var data = Open(chunked);
+
+        var cpu = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling), 2);
+        var stored = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, stored: true), 2);
+
+        Assert.Equal(cpu.Count, stored.Count);
+        Assert.All(cpu.Zip(stored), p =>
+        {
+            Assert.Equal(p.First.Rows, p.Second.Rows);
+            Assert.Equal(p.First.Checksum, p.Second.Checksum, 1e-9 * Math.Abs(p.First.Checksum));
+        });
+    }
+
+    [Fact]
+    public async Task StoredBatches_HoldTheRowsAsStored_ReadStraightIntoTheTensor()
+    {
+        var path = _temp.File("stored.h5");
+        TestFiles.Split(path, Count, size: 8, chunks: [4, 8, 8, 3]);
+        var raw = TestFiles.ReadAllWithPureHdf(path, "train_img");
+        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+
+        await foreach (var batch in Loaders.Make(data.Train, SamplingModes.Random, stored: true).ReadEpochAsync(1, 0, CancellationToken.None))
+        {
+            using (batch)
+            {
+                Assert.True(batch.StoredPixels);
+                Assert.Equal(TorchSharp.torch.ScalarType.Byte, batch.Images.dtype);
+                Assert.Equal(new long[] { batch.Size, 8, 8, 3 }, batch.Images.shape);
+                var pixels = batch.Images.data<byte>().ToArray();
+                for (int i = 0; i < batch.Size; i++)
+                {
+                    Assert.Equal(raw.AsSpan((int)batch.Rows[i] * 192, 192).ToArray(), pixels.AsSpan(i * 192, 192).ToArray());
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task Resuming_PastTheLastBatch_YieldsNothing()
     {

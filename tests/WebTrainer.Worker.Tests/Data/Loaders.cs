@@ -1,3 +1,4 @@
+using TorchSharp;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Augmentation;
@@ -9,12 +10,12 @@ namespace WebTrainer.Worker.Tests.Data;
 internal static class Loaders
 {
     public static DataLoader Make(SplitData split, string sampling, int readers = 2, int batchSize = 8, ulong seed = 11,
-        long budgetBytes = 64L * 1024 * 1024, AugmentationSpec? augmentation = null, int windowBlocks = 2)
+        long budgetBytes = 64L * 1024 * 1024, AugmentationSpec? augmentation = null, int windowBlocks = 2, bool stored = false)
     {
         var geometry = ImageGeometryInfo.Of(split.Images);
         var stats = new PipelineStats();
         var augmenter = augmentation is null ? null : new ImageAugmenter(augmentation, seed);
-        var collator = new Collator(geometry, 1f / 255, null, null, augmenter, stats);
+        var collator = new Collator(geometry, 1f / 255, null, null, augmenter, stats, stored);
         var options = new LoaderOptions
         {
             BatchSize = batchSize,
@@ -29,15 +30,16 @@ internal static class Loaders
         return new DataLoader(split, options, collator, stats);
     }
 
-    /// <summary>One epoch's batches as (rows, labels, pixel checksum), disposing every batch.</summary>
+    /// <summary>One epoch's batches as (rows, labels, checksum of the model's input), disposing every batch.</summary>
     public static async Task<List<BatchRecord>> ReadEpochAsync(DataLoader loader, int epoch, int startBatch = 0)
     {
         var records = new List<BatchRecord>();
         await foreach (var batch in loader.ReadEpochAsync(epoch, startBatch, CancellationToken.None))
         {
             using (batch)
+            using (var input = batch.ToModelInput(torch.CPU))
             {
-                var pixels = batch.Images.data<float>().ToArray();
+                var pixels = input.data<float>().ToArray();
                 double checksum = 0;
                 for (int i = 0; i < pixels.Length; i++)
                 {

@@ -8,9 +8,13 @@ using WebTrainer.Worker.Data.Hdf5;
 namespace WebTrainer.Worker.Data.Collation;
 
 /// <summary>
-/// Turns raw rows into a training batch: decode to float32 C×H×W, rescale, augment, normalise,
-/// written straight into the batch tensor's memory (one allocation per batch, made by libtorch).
-/// The only stage that creates tensors.
+/// Turns raw rows into a training batch, one of two ways. CPU batches: decode to float32 C×H×W,
+/// rescale, augment, normalise, written straight into the batch tensor's memory (one allocation per
+/// batch, made by libtorch). Stored batches (uint8 datasets without CPU augmentation): the reader
+/// writes the rows as stored straight into a uint8 batch tensor and nothing else happens here; the
+/// conversion to float runs on the training device (<see cref="Batch.ToModelInput"/>), which moves a
+/// quarter of the bytes and spares the reader threads a pass over every pixel. Both give the model the
+/// same numbers. The only stage that creates tensors.
 /// </summary>
 internal sealed class Collator
 {
@@ -19,26 +23,74 @@ internal sealed class Collator
     private readonly ImageAugmenter? _augmenter;
     private readonly PipelineStats _stats;
 
-    public Collator(ImageGeometryInfo geometry, float rescale, float[]? mean, float[]? std, ImageAugmenter? augmenter, PipelineStats stats)
+    /// <param name="storedBatches">Hand over uint8 pixels as stored, converted on the device; only for uint8 data without augmentation.</param>
+    public Collator(ImageGeometryInfo geometry, float rescale, float[]? mean, float[]? std, ImageAugmenter? augmenter, PipelineStats stats,
+        bool storedBatches = false)
     {
         _geometry = geometry;
         _decoder = new PixelDecoder(geometry, rescale);
         Normalizer = new PixelNormalizer(geometry.Layout, rescale, mean, std);
         _augmenter = augmenter is { Enabled: true } ? augmenter : null;
+        if (storedBatches && geometry.PixelType != PixelType.UInt8)
+        {
+            throw new ArgumentException($"stored batches are uint8; these pixels are {geometry.PixelType}", nameof(storedBatches));
+        }
+        if (storedBatches && _augmenter is not null)
+        {
+            throw new ArgumentException("stored batches skip the CPU, so they cannot be augmented; use CPU batches", nameof(storedBatches));
+        }
+        StoredBatches = storedBatches;
         _stats = stats;
         FloatsPerImage = (long)geometry.Channels * geometry.Height * geometry.Width;
     }
 
     public long FloatsPerImage { get; }
 
-    /// <summary>Rescale and normalisation of every batch this collator makes.</summary>
+    /// <summary>Whether batches hold the stored uint8 pixels, read straight into them (<see cref="CollateStored"/>).</summary>
+    public bool StoredBatches { get; }
+
+    /// <summary>Rescale and normalisation of every batch this collator makes, for whoever turns stored pixels into model input.</summary>
     public PixelNormalizer Normalizer { get; }
 
     /// <summary>Bytes one batch of <paramref name="batchSize"/> holds while it waits: its tensors.</summary>
-    public long BatchBytes(int batchSize) => batchSize * (FloatsPerImage * sizeof(float) + sizeof(long));
+    public long BatchBytes(int batchSize) =>
+        batchSize * ((StoredBatches ? _geometry.RowBytes : FloatsPerImage * sizeof(float)) + sizeof(long));
 
     /// <summary>The shape of a full batch's image tensor, for a <see cref="TensorPool"/>.</summary>
-    public long[] BatchShape(int batchSize) => [batchSize, _geometry.Channels, _geometry.Height, _geometry.Width];
+    public long[] BatchShape(int batchSize) => StoredBatches && _geometry.Layout == ImageLayout.Nhwc
+        ? [batchSize, _geometry.Height, _geometry.Width, _geometry.Channels]
+        : [batchSize, _geometry.Channels, _geometry.Height, _geometry.Width];
+
+    /// <summary>The element type of the batch's image tensor, for a <see cref="TensorPool"/>.</summary>
+    public torch.ScalarType BatchType => StoredBatches ? torch.ScalarType.Byte : torch.ScalarType.Float32;
+
+    /// <summary>
+    /// Makes a stored batch: rents its uint8 tensor from <paramref name="pool"/> and lets
+    /// <paramref name="read"/> write the rows, as stored, straight into the tensor's memory (no
+    /// intermediate buffer, no copy). The tensor goes back to the pool when the batch is disposed,
+    /// after which <paramref name="onDispose"/> runs.
+    /// </summary>
+    public Batch CollateStored(int epoch, int index, long[] rows, int[] labels, TensorPool pool, PixelSource read, Action? onDispose = null)
+    {
+        if (!StoredBatches)
+        {
+            throw new InvalidOperationException("this collator makes CPU batches; call Collate");
+        }
+        var images = pool.Rent(rows.Length);
+        try
+        {
+            read(images.bytes);
+        }
+        catch
+        {
+            pool.Return(images);
+            throw;
+        }
+        var start = Stopwatch.GetTimestamp();
+        var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
+        _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
+        return new Batch(epoch, index, rows, images, targets, Normalizer, pool.Return, onDispose);
+    }
 
     /// <summary>
     /// Makes the batch; its image tensor comes from <paramref name="pool"/> (or is new) and goes back
@@ -47,6 +99,10 @@ internal sealed class Collator
     public Batch Collate(int epoch, int index, long[] rows, int[] labels, ReadOnlySpan<byte> raw, TensorPool? pool = null,
         Action? onDispose = null)
     {
+        if (StoredBatches)
+        {
+            throw new InvalidOperationException("this collator makes stored batches; call CollateStored");
+        }
         var start = Stopwatch.GetTimestamp();
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = (int)FloatsPerImage;
         var images = pool?.Rent(rows.Length) ?? torch.empty([rows.Length, c, h, w], torch.ScalarType.Float32);
@@ -109,6 +165,9 @@ internal sealed class Collator
         }
     }
 }
+
+/// <summary>Writes a batch's rows, as stored, into <paramref name="destination"/>.</summary>
+internal delegate void PixelSource(Span<byte> destination);
 
 /// <summary>What the collator needs to know of the image dataset.</summary>
 internal sealed record ImageGeometryInfo(int Channels, int Height, int Width, ImageLayout Layout, PixelType PixelType, long RowBytes)

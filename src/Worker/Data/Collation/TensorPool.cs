@@ -5,14 +5,16 @@ namespace WebTrainer.Worker.Data.Collation;
 
 /// <summary>
 /// Reuses full-batch image tensors: a disposed batch hands its tensor back for the next batch to
-/// fill, so libtorch does not map (and the kernel does not zero) ~70 MB of fresh memory per batch.
+/// fill, so libtorch does not map (and the kernel does not zero) tens of MB of fresh memory per batch.
 /// At most as many tensors exist as batches fit in the memory budget. After <see cref="Dispose"/>
 /// returned tensors are freed instead.
 /// </summary>
-internal sealed class TensorPool(long[] batchShape) : IDisposable
+internal sealed class TensorPool(long[] batchShape, torch.ScalarType type = torch.ScalarType.Float32) : IDisposable
 {
     private readonly ConcurrentBag<torch.Tensor> _free = [];
     private volatile bool _disposed;
+
+    public torch.ScalarType Type => type;
 
     public torch.Tensor Rent(int rows)
     {
@@ -22,7 +24,7 @@ internal sealed class TensorPool(long[] batchShape) : IDisposable
         }
         var shape = (long[])batchShape.Clone();
         shape[0] = rows;
-        return torch.empty(shape, torch.ScalarType.Float32);
+        return torch.empty(shape, type);
     }
 
     public void Return(torch.Tensor tensor)

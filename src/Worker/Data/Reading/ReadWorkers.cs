@@ -5,7 +5,7 @@ namespace WebTrainer.Worker.Data.Reading;
 
 /// <summary>
 /// N dedicated threads for one pass over a split, each with its own reader (file handle, chunk
-/// cache) and one raw batch buffer, taking batches first come, first served. Dedicated threads,
+/// cache) and, when the batches need one, a raw batch buffer, taking batches first come, first served. Dedicated threads,
 /// because reads block: on two cores the thread pool keeps two threads and adds more only slowly,
 /// which held four readers to the speed of two.
 /// </summary>
@@ -15,15 +15,16 @@ internal sealed class ReadWorkers : IDisposable
     private readonly Thread[] _threads;
     private readonly CancellationToken _cancellationToken;
 
+    /// <param name="rawBufferBytes">Size of each thread's raw buffer; 0 when batches are read straight into their tensors.</param>
     /// <param name="work">Turns a job's rows into a batch using the thread's reader and raw buffer.</param>
-    public ReadWorkers(ImageDataset images, int readers, int batchSize, Func<ReadJob, IRowReader, byte[], Batch> work,
+    public ReadWorkers(ImageDataset images, int readers, long rawBufferBytes, Func<ReadJob, IRowReader, byte[], Batch> work,
         CancellationToken cancellationToken)
     {
         _cancellationToken = cancellationToken;
         _threads = new Thread[readers];
         for (int i = 0; i < readers; i++)
         {
-            _threads[i] = new Thread(() => Run(images, batchSize, work)) { IsBackground = true, Name = $"hdf5-reader-{i}" };
+            _threads[i] = new Thread(() => Run(images, rawBufferBytes, work)) { IsBackground = true, Name = $"hdf5-reader-{i}" };
             _threads[i].Start();
         }
     }
@@ -45,7 +46,7 @@ internal sealed class ReadWorkers : IDisposable
         _jobs.Dispose();
     }
 
-    private void Run(ImageDataset images, int batchSize, Func<ReadJob, IRowReader, byte[], Batch> work)
+    private void Run(ImageDataset images, long rawBufferBytes, Func<ReadJob, IRowReader, byte[], Batch> work)
     {
         IRowReader? reader = null;
         byte[]? raw = null;
@@ -62,7 +63,7 @@ internal sealed class ReadWorkers : IDisposable
                 try
                 {
                     reader ??= images.OpenReader();
-                    raw ??= new byte[checked(batchSize * images.RowBytes)];
+                    raw ??= new byte[checked((int)rawBufferBytes)];
                     job.Result.TrySetResult(work(job, reader, raw));
                 }
                 catch (Exception ex)

@@ -37,6 +37,32 @@ public sealed class MemoryBudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task Budget_BoundsStoredBatches_AtTheirUInt8Size()
+    {
+        var path = TestFiles.Split(_temp.File("budget-stored.h5"), 200, size: 16);
+        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        // One stored batch: 8 × 768 bytes as stored + 8 labels — a quarter of the float batch, so 4× as many fit.
+        long batchBytes = 8 * (768 + 8);
+        var loader = Loaders.Make(data.Train, SamplingModes.Random, readers: 4, batchSize: 8, budgetBytes: 3 * batchBytes + 100, stored: true);
+        Assert.Equal(3, loader.Capacity);
+
+        int seen = 0;
+        await foreach (var batch in loader.ReadEpochAsync(1, 0, CancellationToken.None))
+        {
+            using (batch)
+            {
+                await Task.Delay(seen < 3 ? 50 : 1);
+                Assert.True(loader.Budget.InUseBytes <= loader.Budget.CapacityBytes);
+                seen++;
+            }
+        }
+
+        Assert.Equal(25, seen);
+        Assert.InRange(loader.Budget.PeakBytes, 2 * batchBytes, loader.Budget.CapacityBytes);
+        Assert.Equal(0, loader.Budget.InUseBytes);
+    }
+
+    [Fact]
     public async Task Budget_SmallerThanOneBatch_StillLetsOneBatchThrough()
     {
         var path = TestFiles.Split(_temp.File("tiny.h5"), 40, size: 16);

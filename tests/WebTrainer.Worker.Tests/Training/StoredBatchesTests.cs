@@ -1,0 +1,62 @@
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Testing;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training;
+
+namespace WebTrainer.Worker.Tests.Training;
+
+[Collection(TrainingCollection.Name)]
+public sealed class StoredBatchesTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    [Fact]
+    public async Task SplitLoaders_HandOverUInt8Batches_OnlyWhereNoCpuAugmentationRuns()
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        var plain = TrainingFixture.Spec(file, new TrainingSpec { BatchSize = 16 });
+        var augmented = plain with { Augmentation = new AugmentationSpec { HorizontalFlip = true, Normalize = true } };
+        using var data = TrainingData.Open(file, plain.Dataset);
+
+        var withAugmentation = new SplitLoaders(augmented, data, new TrainerSettings());
+        var withoutAugmentation = new SplitLoaders(plain, data, new TrainerSettings());
+        var switchedOff = new SplitLoaders(plain, data, new TrainerSettings { StoredBatches = false });
+
+        Assert.False(withAugmentation.Train.StoredBatches);
+        Assert.True(withAugmentation.Validation!.StoredBatches);
+        Assert.True(withAugmentation.Test!.StoredBatches);
+        Assert.True(withoutAugmentation.Train.StoredBatches);
+        Assert.False(switchedOff.Train.StoredBatches);
+        Assert.False(switchedOff.Validation!.StoredBatches);
+        Assert.Contains("train float32, decoded on the CPU; validation uint8", withAugmentation.DescribeBatches(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Training_OnStoredBatches_SeesTheSameNumbers_AsOnCpuBatches()
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        // Normalisation on, so that a path that standardised twice, or not at all, would show.
+        var spec = TrainingFixture.Spec(file, new TrainingSpec { Epochs = 2, BatchSize = 32, LearningRate = 0.003, Seed = 5 }) with
+        {
+            Augmentation = new AugmentationSpec { Normalize = true },
+        };
+        using var data = TrainingData.Open(file, spec.Dataset);
+
+        var cpuSink = new RecordingSink();
+        var cpu = await new Trainer(new TrainerSettings { StoredBatches = false }, cpuSink).RunAsync(spec, data, CancellationToken.None);
+        var storedSink = new RecordingSink();
+        var stored = await new Trainer(new TrainerSettings(), storedSink).RunAsync(spec, data, CancellationToken.None);
+
+        Assert.Contains(storedSink.Events, e => e.Message.Contains("train uint8, converted to float on the training device", StringComparison.Ordinal));
+        Assert.All(cpuSink.Epochs.Zip(storedSink.Epochs), p =>
+        {
+            Assert.Equal(p.First.TrainLoss, p.Second.TrainLoss, 1e-5);
+            Assert.Equal(p.First.ValidationLoss!.Value, p.Second.ValidationLoss!.Value, 1e-5);
+            Assert.Equal(p.First.ValidationAccuracy, p.Second.ValidationAccuracy);
+        });
+        Assert.Equal(cpu!.Loss, stored!.Loss, 1e-5);
+        Assert.Equal(cpu.ConfusionMatrix, stored.ConfusionMatrix);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
