@@ -14,5 +14,7 @@ internal sealed class ContiguousRowReader(string path, long dataOffset, long row
     public void ReadRun(long firstRow, int count, Span<byte> destination) =>
         FileBytes.ReadExactly(_handle, destination[..checked((int)(count * rowBytes))], dataOffset + firstRow * rowBytes, path);
 
+    public void WillRead(long firstRow, int count) => FileBytes.WillNeed(_handle, dataOffset + firstRow * rowBytes, count * rowBytes);
+
     public void Dispose() => _handle.Dispose();
 }

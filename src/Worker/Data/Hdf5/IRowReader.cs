@@ -8,4 +8,12 @@ internal interface IRowReader : IDisposable
 {
     /// <summary>Reads rows <paramref name="firstRow"/> .. firstRow+count-1 into <paramref name="destination"/>.</summary>
     void ReadRun(long firstRow, int count, Span<byte> destination);
+
+    /// <summary>
+    /// Tells the OS that rows <paramref name="firstRow"/> .. firstRow+count-1 will be read soon, so it
+    /// can fetch them in the background; a hint only, which readers without a file of their own ignore.
+    /// </summary>
+    void WillRead(long firstRow, int count)
+    {
+    }
 }

@@ -62,6 +62,31 @@ public sealed class RawReaderTests : IDisposable
         Assert.Contains("truncated", problem.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReadRows_AnnouncesEveryRunToTheOs_BeforeReadingAny()
+    {
+        var path = WriteLayouts();
+        using var images = ImageDataset.Open(path, "one_per_chunk_u8");
+        var reader = new RecordingReader();
+
+        images.ReadRows(reader, [2, 3, 4, 9, 20, 21], new byte[6 * images.RowBytes]);
+
+        Assert.Equal(["will 2+3", "will 9+1", "will 20+2", "read 2+3", "read 9+1", "read 20+2"], reader.Calls);
+    }
+
+    private sealed class RecordingReader : IRowReader
+    {
+        public List<string> Calls { get; } = [];
+
+        public void WillRead(long firstRow, int count) => Calls.Add($"will {firstRow}+{count}");
+
+        public void ReadRun(long firstRow, int count, Span<byte> destination) => Calls.Add($"read {firstRow}+{count}");
+
+        public void Dispose()
+        {
+        }
+    }
+
     private static void AssertMatchesPureHdf(string path, string dataset, string expectedPath)
     {
         var expected = TestFiles.ReadAllWithPureHdf(path, dataset);

@@ -51,6 +51,42 @@ internal sealed class ChunkedRowReader : IRowReader
         }
     }
 
+    public void WillRead(long firstRow, int count)
+    {
+        long c0 = (long)_table.ChunkDims[0], end = firstRow + count, innerChunks = _table.Count / _table.Grid[0];
+        long pendingOffset = 0, pendingLength = 0;
+        for (long g0 = firstRow / c0; g0 * c0 < end; g0++)
+        {
+            for (long inner = 0; inner < innerChunks; inner++)
+            {
+                long linear = g0 * innerChunks + inner, offset = _table.Offsets[linear], length;
+                if (offset == ChunkTable.Missing)
+                {
+                    continue;
+                }
+                if (_decoder is null && _wholeRows)
+                {
+                    // Only the rows asked for, as ReadDirect reads them.
+                    long lo = Math.Max(firstRow, g0 * c0), hi = Math.Min(end, (g0 + 1) * c0);
+                    offset += (lo - g0 * c0) * _rowBytes;
+                    length = (hi - lo) * _rowBytes;
+                }
+                else
+                {
+                    length = _table.StoredSizes[linear];
+                }
+                if (pendingLength > 0 && pendingOffset + pendingLength == offset)
+                {
+                    pendingLength += length;
+                    continue;
+                }
+                FileBytes.WillNeed(_handle, pendingOffset, pendingLength);
+                (pendingOffset, pendingLength) = (offset, length);
+            }
+        }
+        FileBytes.WillNeed(_handle, pendingOffset, pendingLength);
+    }
+
     private void ReadDirect(long firstRow, int count, Span<byte> destination)
     {
         long c0 = (long)_table.ChunkDims[0], end = firstRow + count;

@@ -1,11 +1,27 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace WebTrainer.Worker.Data.Hdf5.Raw;
 
 /// <summary>Positioned reads and the little-endian, variable-width integers the HDF5 format uses.</summary>
-internal static class FileBytes
+internal static partial class FileBytes
 {
+    private const int PosixFadviseWillNeed = 3;
+
+    /// <summary>
+    /// posix_fadvise(WILLNEED): the kernel starts reading the range into the page cache and returns
+    /// without waiting, so the reads of a whole batch are in flight at once instead of one after the
+    /// other. A hint: failures are ignored.
+    /// </summary>
+    public static void WillNeed(SafeFileHandle handle, long offset, long length)
+    {
+        if (length > 0)
+        {
+            _ = PosixFadvise(handle, offset, length, PosixFadviseWillNeed);
+        }
+    }
+
     /// <summary>Fills <paramref name="destination"/> from <paramref name="offset"/>; a short file is a truncated file.</summary>
     public static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset, string file)
     {
@@ -33,4 +49,7 @@ internal static class FileBytes
     /// <summary>The "undefined address" of the format: all bits set in an offset of <paramref name="size"/> bytes.</summary>
     public static bool IsUndefined(ulong address, int size) =>
         size >= 8 ? address == ulong.MaxValue : address == (1UL << (size * 8)) - 1;
+
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    private static partial int PosixFadvise(SafeFileHandle fd, long offset, long length, int advice);
 }
