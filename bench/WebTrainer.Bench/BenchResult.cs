@@ -6,6 +6,9 @@ internal sealed record BenchResult
     public string Name { get; init; } = "";
     public string Sampling { get; init; } = "";
     public bool Augment { get; init; }
+
+    /// <summary>The loader delivered uint8 batches as stored; their conversion to float belongs to the training step.</summary>
+    public bool StoredBatches { get; init; }
     public int Readers { get; init; }
     public long Images { get; init; }
     public double Seconds { get; init; }

@@ -139,6 +139,7 @@ internal static class ChildRun
         using var data = Open(file, args);
         var sampling = args.Text("mode");
         bool augment = args.Text("augment", "0") == "1";
+        bool stored = args.Text("batches", "float") == "uint8";
         int readers = (int)args.Number("readers", 2);
         using (torch.empty(1))
         {
@@ -148,7 +149,7 @@ internal static class ChildRun
         var geometry = ImageGeometryInfo.Of(images);
         var spec = new AugmentationSpec { HorizontalFlip = true, RotationRange = 15, ZoomRange = 0.1, WidthShiftRange = 0.1, BrightnessRange = 0.1 };
         var stats = new PipelineStats();
-        var collator = new Collator(geometry, 1f / 255, null, null, augment ? new ImageAugmenter(spec, 1) : null, stats);
+        var collator = new Collator(geometry, 1f / 255, null, null, augment ? new ImageAugmenter(spec, 1) : null, stats, stored);
         var loader = new DataLoader(data.Train, new LoaderOptions
         {
             BatchSize = (int)args.Number("batch", 64),
@@ -173,7 +174,7 @@ internal static class ChildRun
             }
         }
         var pipeline = stats.TakeSnapshot();
-        return new BenchResult { Name = "loader", Sampling = sampling, Augment = augment, Readers = readers, Images = done,
+        return new BenchResult { Name = "loader", Sampling = sampling, Augment = augment, StoredBatches = stored, Readers = readers, Images = done,
             Seconds = watch.Elapsed.TotalSeconds, Megabytes = done * images.RowBytes / 1e6, ReadPath = images.ReadPath,
             ReadMsPerImage = pipeline.ReadMs / Math.Max(1, pipeline.Samples), CollateMsPerImage = pipeline.AugmentMs / Math.Max(1, pipeline.Samples) };
     }

@@ -7,8 +7,9 @@ namespace WebTrainer.Bench;
 
 /// <summary>
 /// Measures one file: its raw sequential read rate, naive per-row baselines, and the loader in every
-/// sampling mode, with and without augmentation, for each reader count — every configuration in a
-/// child process of its own — then prints one table and the ratios against the targets.
+/// sampling mode, with and without augmentation, for each reader count, with float32 batches decoded
+/// on the CPU and, without augmentation, with uint8 batches as stored — every configuration in a child
+/// process of its own — then prints one table and the ratios against the targets.
 /// </summary>
 internal static class LoaderBenchmark
 {
@@ -30,11 +31,13 @@ internal static class LoaderBenchmark
         };
         foreach (var mode in new[] { SamplingModes.Sequential, SamplingModes.Random, SamplingModes.Chunked })
         {
-            foreach (var augment in new[] { "0", "1" })
+            // uint8 batches skip the CPU, so they exist only without augmentation.
+            foreach (var (batches, augment) in new[] { ("float", "0"), ("float", "1"), ("uint8", "0") })
             {
                 foreach (var readers in readerCounts)
                 {
-                    runs.Add(["--kind", "loader", "--mode", mode, "--augment", augment, "--readers", readers.ToString(CultureInfo.InvariantCulture)]);
+                    runs.Add(["--kind", "loader", "--mode", mode, "--augment", augment, "--batches", batches,
+                        "--readers", readers.ToString(CultureInfo.InvariantCulture)]);
                 }
             }
         }

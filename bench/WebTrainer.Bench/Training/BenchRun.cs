@@ -35,6 +35,9 @@ internal sealed class BenchRun : IAsyncDisposable
     }
 
     public string Label { get; }
+
+    /// <summary>What the loader hands the step: <c>float32</c> or <c>uint8</c>.</summary>
+    public string Batches => _loader.StoredBatches ? "uint8" : "float32";
     public int BatchSize { get; }
     public List<(double WaitMs, double TotalMs)> Measured { get; } = [];
 
