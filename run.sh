@@ -63,10 +63,16 @@ export Worker__Threads="${Worker__Threads:-$(nproc)}"
 export OMP_NUM_THREADS="$Worker__Threads"
 url="${WEBTRAINER_URL:-http://localhost:5080}"
 
+# What a further Worker (on this or another machine) needs: same database, data roots, artifacts.
+run_env="$root/.data/run.env"
+(umask 077; env | grep -E '^(Database__|DataRoots__|Artifacts__|Worker__|OMP_NUM_THREADS=)' >"$run_env")
+
 ASPNETCORE_ENVIRONMENT=Production dotnet "$bin_worker/WebTrainer.Worker.dll" &
-pids+=($!)
+worker_pid=$!
+pids+=($worker_pid)
 ASPNETCORE_URLS="$url" dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
-pids+=($!)
+web_pid=$!
+pids+=($web_pid)
 
 for _ in $(seq 1 120); do
   curl -fsS "$url/health" >/dev/null 2>&1 && break
@@ -83,7 +89,19 @@ Sign in:       $Auth__BootstrapAdmin__Email / ${Auth__BootstrapAdmin__Password:-
 API key:       ${Auth__BootstrapAdmin__ApiKey:-(none configured; create one in the dashboard or POST /api/me/api-keys)}
 Try:
   curl -X POST $url/api/jobs -H "X-Api-Key: ${Auth__BootstrapAdmin__ApiKey:-<key>}" -H 'Content-Type: application/json' -d @samples/fashion-cnn.json
+Another Worker: (set -a; . ${run_env#$root/}; Worker__Name=worker-2 exec dotnet ${bin_worker#$root/}/WebTrainer.Worker.dll)
 Ctrl-C stops everything.
 TXT
 
-wait -n "${pids[@]}"
+# A Worker that stops (or is killed) leaves the Web and the database up: its job waits for the
+# next Worker, which resumes it. The Web stopping ends the run.
+while true; do
+  finished=
+  wait -n -p finished "${pids[@]}" || true
+  if [ "$finished" = "$worker_pid" ]; then
+    echo "The Worker stopped; the dashboard stays up. Start another one as shown above."
+    pids=("$web_pid")
+    continue
+  fi
+  break
+done
