@@ -35,7 +35,8 @@ cleanup() {
   if [ -n "$own_pg" ]; then scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; fi
   echo "Stopped." 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 if [ -z "${Database__ConnectionString:-}" ]; then
   export Database__ConnectionString
@@ -102,7 +103,7 @@ TXT
 while true; do
   finished=
   wait -n -p finished "${pids[@]}" || true
-  if [ "$finished" = "$worker_pid" ]; then
+  if [ "${finished:-}" = "$worker_pid" ]; then
     echo "The Worker stopped; the dashboard stays up. Start another one as shown above."
     pids=("$web_pid")
     continue
