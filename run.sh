@@ -27,13 +27,16 @@ pg_dir="$root/.data/postgres"
 own_pg=
 cleanup() {
   trap - INT TERM EXIT
-  echo; echo "Stopping WebTrainer…"
+  # Output may go to a pipe that Ctrl-C already closed: nothing here may die of that.
+  trap '' PIPE
+  { echo; echo "Stopping WebTrainer…"; } 2>/dev/null || true
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "$own_pg" ]; then scripts/postgres.sh stop "$pg_dir"; fi
-  echo "Stopped."
+  if [ -n "$own_pg" ]; then scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; fi
+  echo "Stopped." 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 if [ -z "${Database__ConnectionString:-}" ]; then
   export Database__ConnectionString
@@ -63,10 +66,18 @@ export Worker__Threads="${Worker__Threads:-$(nproc)}"
 export OMP_NUM_THREADS="$Worker__Threads"
 url="${WEBTRAINER_URL:-http://localhost:5080}"
 
-ASPNETCORE_ENVIRONMENT=Production dotnet "$bin_worker/WebTrainer.Worker.dll" &
-pids+=($!)
-ASPNETCORE_URLS="$url" dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
-pids+=($!)
+# What a further Worker (on this or another machine) needs: same database, data roots, artifacts.
+run_env="$root/.data/run.env"
+(umask 077; for name in $(compgen -e | grep -E '^(Database__|DataRoots__|Artifacts__|Worker__|OMP_NUM_THREADS$)'); do
+  printf 'export %s=%q\n' "$name" "${!name}"; done >"$run_env")
+
+# --pdeathsig: should this script die without cleaning up (kill -9), the kernel stops its children.
+ASPNETCORE_ENVIRONMENT=Production setpriv --pdeathsig TERM -- dotnet "$bin_worker/WebTrainer.Worker.dll" &
+worker_pid=$!
+pids+=($worker_pid)
+ASPNETCORE_URLS="$url" setpriv --pdeathsig TERM -- dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
+web_pid=$!
+pids+=($web_pid)
 
 for _ in $(seq 1 120); do
   curl -fsS "$url/health" >/dev/null 2>&1 && break
@@ -83,7 +94,19 @@ Sign in:       $Auth__BootstrapAdmin__Email / ${Auth__BootstrapAdmin__Password:-
 API key:       ${Auth__BootstrapAdmin__ApiKey:-(none configured; create one in the dashboard or POST /api/me/api-keys)}
 Try:
   curl -X POST $url/api/jobs -H "X-Api-Key: ${Auth__BootstrapAdmin__ApiKey:-<key>}" -H 'Content-Type: application/json' -d @samples/fashion-cnn.json
+Another Worker: (. ${run_env#$root/}; Worker__Name=worker-2 exec dotnet ${bin_worker#$root/}/WebTrainer.Worker.dll)
 Ctrl-C stops everything.
 TXT
 
-wait -n "${pids[@]}"
+# A Worker that stops (or is killed) leaves the Web and the database up: its job waits for the
+# next Worker, which resumes it. The Web stopping ends the run.
+while true; do
+  finished=
+  wait -n -p finished "${pids[@]}" || true
+  if [ "${finished:-}" = "$worker_pid" ]; then
+    echo "The Worker stopped; the dashboard stays up. Start another one as shown above."
+    pids=("$web_pid")
+    continue
+  fi
+  break
+done

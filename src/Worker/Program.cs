@@ -9,7 +9,8 @@ if (args.Length > 0 && args[0] == "dataset")
     return await DatasetCommand.RunAsync(args[1..], CancellationToken.None);
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json sits beside the program, wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddWebTrainerDatabase();
 builder.Services.AddDataRoots();
 builder.Services.AddTrainingWorker();

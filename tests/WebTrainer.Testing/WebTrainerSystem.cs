@@ -51,6 +51,8 @@ public sealed class WebTrainerSystem : IAsyncDisposable
             ["OMP_NUM_THREADS"] = "1",
             ["DOTNET_gcServer"] = "0",
             ["Logging__LogLevel__Default"] = "Information",
+            // The tests wait for Hangfire's "all the dispatchers started" line.
+            ["Logging__LogLevel__Hangfire"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

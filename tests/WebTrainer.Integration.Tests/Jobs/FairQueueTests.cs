@@ -50,7 +50,8 @@ public sealed class FairQueueTests(PostgresServer server)
         await system.StartWebAsync();
         var file = await system.AddSyntheticDatasetAsync(count: 900);
         await system.StartWorkerAsync("worker-a");
-        var first = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file, epochs: 3));
+        // Long enough to still be running on any machine while the other two are queued and raised; cancelled below.
+        var first = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file, epochs: 1000));
         await system.WaitForJobAsync(first, j => j.Summary.Status == JobStatus.Running, TimeSpan.FromMinutes(1));
         var low = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
         var high = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
@@ -58,6 +59,8 @@ public sealed class FairQueueTests(PostgresServer server)
         using var member = await system.MemberAsync("mae@webtrainer.test");
         using var refused = await member.PutAsJsonAsync($"/api/jobs/{high}/priority", new SetPriorityRequest(10), ContractJson.Options);
         using var raised = await system.Http.PutAsJsonAsync($"/api/jobs/{high}/priority", new SetPriorityRequest(10), ContractJson.Options);
+        using var cancelFirst = await system.Http.PostAsync($"/api/jobs/{first}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancelFirst.StatusCode);
         var lowJob = await system.WaitForJobAsync(low, j => j.Summary.Status == JobStatus.Succeeded, TimeSpan.FromMinutes(3));
         var highJob = await system.GetJobAsync(high);
 
@@ -76,7 +79,7 @@ public sealed class FairQueueTests(PostgresServer server)
         await system.StartWorkerAsync("worker-a");
         var done = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
         await system.WaitForJobAsync(done, j => j.Summary.Status == JobStatus.Succeeded, TimeSpan.FromMinutes(2));
-        var running = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file, epochs: 20));
+        var running = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file, epochs: 1000));
         await system.WaitForJobAsync(running, j => j.LastBatch is not null, TimeSpan.FromMinutes(1));
         var second = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
         var third = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
