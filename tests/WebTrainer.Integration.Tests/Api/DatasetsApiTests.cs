@@ -10,30 +10,21 @@ using WebTrainer.Testing;
 namespace WebTrainer.Integration.Tests.Api;
 
 [Collection(PostgresCollection.Name)]
-public sealed class DatasetsApiTests(PostgresServer server) : IAsyncLifetime
+public sealed class DatasetsApiTests(PostgresServer server) : WebOnlyTest(server)
 {
-    private WebTrainerSystem _system = null!;
-    private string _file = "";
-
-    public async Task InitializeAsync()
-    {
-        _system = await WebTrainerSystem.CreateAsync(server);
-        _file = await _system.AddSyntheticDatasetAsync(count: 200);
-        await _system.StartWebAsync();
-    }
 
     [Fact]
     public async Task List_ShowsTheFilesUnderTheRoots()
     {
-        var body = await _system.Http.GetStringAsync("/api/datasets");
+        var body = await Web.Http.GetStringAsync("/api/datasets");
 
-        Assert.Contains($"\"file\":\"{_file}\"", body, StringComparison.Ordinal);
+        Assert.Contains($"\"file\":\"{Dataset}\"", body, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Inspect_DescribesEveryDataset_AndSuggestsTheSplits()
     {
-        var summary = ContractJson.Deserialize<DatasetFileSummary>(await _system.Http.GetStringAsync($"/api/datasets/inspect?file={_file}"));
+        var summary = ContractJson.Deserialize<DatasetFileSummary>(await Web.Http.GetStringAsync($"/api/datasets/inspect?file={Dataset}"));
 
         var train = Assert.Single(summary.Datasets, d => d.Path == "train_img");
         Assert.Equal(DatasetRoles.Images, train.Role);
@@ -51,17 +42,17 @@ public sealed class DatasetsApiTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Inspect_BadNames_Are400()
     {
-        Assert.Equal(HttpStatusCode.BadRequest, (await _system.Http.GetAsync("/api/datasets/inspect?file=../x.h5")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _system.Http.GetAsync("/api/datasets/inspect?file=missing.h5")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Web.Http.GetAsync("/api/datasets/inspect?file=../x.h5")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Web.Http.GetAsync("/api/datasets/inspect?file=missing.h5")).StatusCode);
     }
 
     [Fact]
     public async Task Preview_IsAPngOfTheImage_AndAnAugmentedOneDiffers()
     {
-        using var plain = await _system.Http.GetAsync($"/api/datasets/preview?file={_file}&dataset=train_img&index=3");
-        using var flipped = await _system.Http.PostAsJsonAsync("/api/datasets/preview", new
+        using var plain = await Web.Http.GetAsync($"/api/datasets/preview?file={Dataset}&dataset=train_img&index=3");
+        using var flipped = await Web.Http.PostAsJsonAsync("/api/datasets/preview", new
         {
-            file = _file, dataset = "train_img", index = 3,
+            file = Dataset, dataset = "train_img", index = 3,
             augmentation = new AugmentationSpec { RotationRange = 90, ZoomRange = 0.3 }, seed = 1, epoch = 1,
         }, ContractJson.Options);
 
@@ -76,11 +67,9 @@ public sealed class DatasetsApiTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Preview_OfARowThatDoesNotExist_Is400()
     {
-        using var response = await _system.Http.GetAsync($"/api/datasets/preview?file={_file}&dataset=train_img&index=100000");
+        using var response = await Web.Http.GetAsync($"/api/datasets/preview?file={Dataset}&dataset=train_img&index=100000");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("outside 'train_img'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
 }

@@ -12,17 +12,8 @@ namespace WebTrainer.Integration.Tests.Api;
 /// submitted jobs stay queued; other states are set in the database, as a Worker would.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
+public sealed class JobsApiTests(PostgresServer server) : WebOnlyTest(server)
 {
-    private WebTrainerSystem _system = null!;
-    private string _file = "";
-
-    public async Task InitializeAsync()
-    {
-        _system = await WebTrainerSystem.CreateAsync(server);
-        _file = await _system.AddSyntheticDatasetAsync(count: 200);
-        await _system.StartWebAsync();
-    }
 
     [Fact]
     public async Task List_PagesFiltersAndSorts()
@@ -30,7 +21,7 @@ public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
         var alpha = await SubmitAsync("alpha");
         var beta = await SubmitAsync("beta");
         var gamma = await SubmitAsync("gamma");
-        (await _system.Http.PostAsync($"/api/jobs/{beta}/cancel", null)).Dispose();
+        (await Web.Http.PostAsync($"/api/jobs/{beta}/cancel", null)).Dispose();
 
         var all = await ListAsync("");
         Assert.Equal(3, all.Total);
@@ -66,7 +57,7 @@ public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
     [InlineData("?pageSize=501")]
     public async Task List_BadPaging_Is400(string query)
     {
-        using var response = await _system.Http.GetAsync("/api/jobs" + query);
+        using var response = await Web.Http.GetAsync("/api/jobs" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("paging", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -82,7 +73,7 @@ public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
     [InlineData("GET", "/api/jobs/999/events")]
     public async Task UnknownJob_Is404(string method, string path)
     {
-        using var response = await _system.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        using var response = await Web.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -92,25 +83,25 @@ public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
     {
         var id = await SubmitAsync("to-delete");
 
-        using (var whileQueued = await _system.Http.DeleteAsync($"/api/jobs/{id}"))
+        using (var whileQueued = await Web.Http.DeleteAsync($"/api/jobs/{id}"))
         {
             Assert.Equal(HttpStatusCode.Conflict, whileQueued.StatusCode);
         }
-        await Db.ExecuteAsync(_system.ConnectionString, "UPDATE jobs SET status = 'Running' WHERE id = @job", id);
-        using (var whileRunning = await _system.Http.DeleteAsync($"/api/jobs/{id}"))
+        await Db.ExecuteAsync(Web.ConnectionString, "UPDATE jobs SET status = 'Running' WHERE id = @job", id);
+        using (var whileRunning = await Web.Http.DeleteAsync($"/api/jobs/{id}"))
         {
             Assert.Equal(HttpStatusCode.Conflict, whileRunning.StatusCode);
             Assert.Contains("Running", await whileRunning.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        await Db.ExecuteAsync(_system.ConnectionString, "UPDATE jobs SET status = 'Failed' WHERE id = @job", id);
-        using (var ended = await _system.Http.DeleteAsync($"/api/jobs/{id}"))
+        await Db.ExecuteAsync(Web.ConnectionString, "UPDATE jobs SET status = 'Failed' WHERE id = @job", id);
+        using (var ended = await Web.Http.DeleteAsync($"/api/jobs/{id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
         }
 
-        using var gone = await _system.Http.GetAsync($"/api/jobs/{id}");
+        using var gone = await Web.Http.GetAsync($"/api/jobs/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        using var again = await _system.Http.DeleteAsync($"/api/jobs/{id}");
+        using var again = await Web.Http.DeleteAsync($"/api/jobs/{id}");
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
 
@@ -119,19 +110,19 @@ public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
     {
         var id = await SubmitAsync("original");
 
-        using var response = await _system.Http.PostAsync($"/api/jobs/{id}/clone", null);
+        using var response = await Web.Http.PostAsync($"/api/jobs/{id}/clone", null);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = ContractJson.Deserialize<JobCreated>(await response.Content.ReadAsStringAsync());
         Assert.NotEqual(id, created.Id);
         Assert.Equal($"/api/jobs/{created.Id}", response.Headers.Location?.ToString());
-        var original = await _system.GetJobAsync(id);
-        var copy = await _system.GetJobAsync(created.Id);
+        var original = await Web.GetJobAsync(id);
+        var copy = await Web.GetJobAsync(created.Id);
         Assert.Equal("original (copy)", copy.Summary.Name);
         Assert.Equal(JobStatus.Queued, copy.Summary.Status);
         Assert.Equal(ContractJson.Serialize(original.Spec with { Name = "" }), ContractJson.Serialize(copy.Spec with { Name = "" }));
         // Both wait for the dispatcher, which hands them to Hangfire when a Worker is free.
-        Assert.Equal(2, await Db.CountAsync(_system.ConnectionString, "SELECT count(*) FROM jobs WHERE status = 'Queued'"));
+        Assert.Equal(2, await Db.CountAsync(Web.ConnectionString, "SELECT count(*) FROM jobs WHERE status = 'Queued'"));
     }
 
     [Fact]
@@ -139,26 +130,24 @@ public sealed class JobsApiTests(PostgresServer server) : IAsyncLifetime
     {
         var id = await SubmitAsync("fresh");
 
-        var job = await _system.GetJobAsync(id);
+        var job = await Web.GetJobAsync(id);
 
         Assert.Equal("fresh", job.Summary.Name);
         Assert.Equal(JobStatus.Queued, job.Summary.Status);
-        Assert.Equal(_file, job.Spec.Dataset.File);
+        Assert.Equal(Dataset, job.Spec.Dataset.File);
         Assert.Empty(job.Epochs);
         Assert.Null(job.LastBatch);
         Assert.Null(job.Test);
     }
 
     private async Task<long> SubmitAsync(string name) =>
-        await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file) with { Name = name });
+        await Web.SubmitOkAsync(WebTrainerSystem.SmallSpec(Dataset) with { Name = name });
 
     private async Task<JobPage> ListAsync(string query)
     {
-        using var response = await _system.Http.GetAsync("/api/jobs" + query);
+        using var response = await Web.Http.GetAsync("/api/jobs" + query);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET /api/jobs{query}: {(int)response.StatusCode} {body}");
         return ContractJson.Deserialize<JobPage>(body);
     }
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
 }

@@ -15,25 +15,14 @@ namespace WebTrainer.Integration.Tests.Api;
 /// written through the Worker's own repositories, so the API reads what training really stores.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class MetricsAndServiceApiTests(PostgresServer server) : IAsyncLifetime
+public sealed class MetricsAndServiceApiTests(PostgresServer server) : WebOnlyTest(server)
 {
-    private WebTrainerSystem _system = null!;
-    private NpgsqlDataSource _database = null!;
-    private string _file = "";
-
-    public async Task InitializeAsync()
-    {
-        _system = await WebTrainerSystem.CreateAsync(server);
-        _file = await _system.AddSyntheticDatasetAsync(count: 200);
-        await _system.StartWebAsync();
-        _database = NpgsqlDataSource.Create(_system.ConnectionString);
-    }
 
     [Fact]
     public async Task EpochsBatchesAndEvents_AreServedInOrder_AndFilteredByEpochAndEventId()
     {
-        var id = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file, epochs: 2));
-        var metrics = new MetricsRepository(_database);
+        var id = await Web.SubmitOkAsync(WebTrainerSystem.SmallSpec(Dataset, epochs: 2));
+        var metrics = new MetricsRepository(Database);
         var start = DateTimeOffset.UtcNow;
         await metrics.AddEventAsync(id, start, "info", "Started on worker test", CancellationToken.None);
         foreach (var epoch in new[] { 1, 2 })
@@ -61,7 +50,7 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : IAsyncLif
         var after = await GetAsync<List<JobEvent>>($"/api/jobs/{id}/events?after={events[0].Id}");
         Assert.Equal(["Test accuracy 80 %"], after.Select(e => e.Message));
 
-        var job = await _system.GetJobAsync(id);
+        var job = await Web.GetJobAsync(id);
         Assert.Equal(2, job.Summary.Epoch);
         Assert.Equal(0.8, job.Summary.BestValidationAccuracy!.Value, 6);
         Assert.Equal((2, 10), (job.LastBatch!.Epoch, job.LastBatch.Batch));
@@ -70,10 +59,10 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : IAsyncLif
     [Fact]
     public async Task Workers_ListsWhatWorkersAnnounced()
     {
-        var id = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file));
-        var workers = new WorkerRepository(_database);
+        var id = await Web.SubmitOkAsync(WebTrainerSystem.SmallSpec(Dataset));
+        var workers = new WorkerRepository(Database);
         await workers.HeartbeatAsync("gpu-box:42", "cuda", 8, ["gpu", "default", "cpu"], DateTimeOffset.UtcNow.AddMinutes(-5), id, CancellationToken.None);
-        await Db.ExecuteAsync(_system.ConnectionString,
+        await Db.ExecuteAsync(Web.ConnectionString,
             "INSERT INTO workers VALUES ('old-box:7', 'cpu', 2, '{cpu}', now() - interval '2 hours', now() - interval '1 hour', NULL)");
 
         var listed = await GetAsync<List<WorkerInfo>>("/api/workers");
@@ -88,7 +77,7 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : IAsyncLif
     [Fact]
     public async Task Health_Is200_WhenTheDatabaseAnswers()
     {
-        using var response = await _system.Http.GetAsync("/health");
+        using var response = await Web.Http.GetAsync("/health");
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -100,7 +89,7 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : IAsyncLif
     [Fact]
     public async Task OpenApiDocument_IsServed_AndListsTheJobEndpoints()
     {
-        using var response = await _system.Http.GetAsync("/openapi/v1.json");
+        using var response = await Web.Http.GetAsync("/openapi/v1.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -129,15 +118,9 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : IAsyncLif
 
     private async Task<T> GetAsync<T>(string path)
     {
-        using var response = await _system.Http.GetAsync(path);
+        using var response = await Web.Http.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
         return ContractJson.Deserialize<T>(body);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        await _system.DisposeAsync();
     }
 }

@@ -12,36 +12,25 @@ namespace WebTrainer.Integration.Tests.Metrics;
 
 /// <summary>What a non-Blazor client gets from <c>/hubs/jobs</c> when a Worker writes metrics.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class JobsHubTests(PostgresServer server) : IAsyncLifetime
+public sealed class JobsHubTests(PostgresServer server) : WebOnlyTest(server)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private WebTrainerSystem _system = null!;
-    private NpgsqlDataSource _database = null!;
-    private string _file = "";
-
-    public async Task InitializeAsync()
-    {
-        _system = await WebTrainerSystem.CreateAsync(server);
-        _file = await _system.AddSyntheticDatasetAsync(count: 200);
-        await _system.StartWebAsync();
-        _database = NpgsqlDataSource.Create(_system.ConnectionString);
-    }
 
     [Fact]
     public async Task JobFollowers_GetEverything_AllJobsFollowers_GetStatusAndEpochs()
     {
-        var followed = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file));
-        var other = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(_file));
+        var followed = await Web.SubmitOkAsync(WebTrainerSystem.SmallSpec(Dataset));
+        var other = await Web.SubmitOkAsync(WebTrainerSystem.SmallSpec(Dataset));
         await using var oneJob = await ConnectAsync();
         await using var allJobs = await ConnectAsync();
         await oneJob.Connection.InvokeAsync("Follow", followed);
         await allJobs.Connection.InvokeAsync("FollowAll");
 
-        var metrics = new MetricsRepository(_database);
+        var metrics = new MetricsRepository(Database);
         await metrics.SaveBatchAsync(followed, new BatchProgress(1, 3, 10, 0.9, 0.5, 800, DateTimeOffset.UtcNow), CancellationToken.None);
         await metrics.SaveEpochAsync(followed, new EpochMetrics { Epoch = 1, TrainLoss = 0.9 }, CancellationToken.None);
         await metrics.AddEventAsync(followed, DateTimeOffset.UtcNow, "info", "hello", CancellationToken.None);
-        using (await _system.Http.PostAsync($"/api/jobs/{other}/cancel", null))
+        using (await Web.Http.PostAsync($"/api/jobs/{other}/cancel", null))
         {
         }
 
@@ -62,7 +51,7 @@ public sealed class JobsHubTests(PostgresServer server) : IAsyncLifetime
     private async Task<Client> ConnectAsync()
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_system.WebAddress!, "/hubs/jobs"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(_system.AdminApiKey))
+            .WithUrl(new Uri(Web.WebAddress!, "/hubs/jobs"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(Web.AdminApiKey))
             .AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions))
             .Build();
         var updates = Channel.CreateUnbounded<JobUpdate>();
@@ -81,11 +70,5 @@ public sealed class JobsHubTests(PostgresServer server) : IAsyncLifetime
         }
 
         public ValueTask DisposeAsync() => Connection.DisposeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        await _system.DisposeAsync();
     }
 }
