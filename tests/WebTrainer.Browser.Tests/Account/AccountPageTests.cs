@@ -9,41 +9,25 @@ namespace WebTrainer.Browser.Tests.Account;
 
 /// <summary>A person makes an API key on the Account page, scripts use it, and revoking it locks them out.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AccountPageTests(PostgresServer server, Chromium chromium, ITestOutputHelper output) : IAsyncLifetime
+public sealed class AccountPageTests(PostgresServer server, Chromium chromium, ITestOutputHelper output)
+    : PageTest(server, chromium, output)
 {
-    private WebTrainerSystem _system = null!;
-    private IPage _page = null!;
-
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(60_000);
-        _system = await WebTrainerSystem.CreateAsync(server);
-        await _system.StartWebAsync();
-        _page = await chromium.NewPageAsync(_system.WebAddress!, output);
-    }
-
     [Fact]
     public async Task ApiKeyMadeOnTheAccountPage_OpensTheApi_UntilItIsRevoked()
     {
-        await _page.GotoAsync("/account");
-        await Expect(_page.GetByTestId("account-email")).ToHaveTextAsync(WebTrainerSystem.AdminEmail);
-        await _page.GetByTestId("key-name").FillAsync("notebook");
-        await _page.GetByTestId("create-key").ClickAsync();
-        var key = await _page.GetByTestId("new-key").Locator("code").InnerTextAsync();
-        await Screenshots.SaveAsync(_page, "account", output);
+        await Page.GotoAsync("/account");
+        await Expect(Page.GetByTestId("account-email")).ToHaveTextAsync(WebTrainerSystem.AdminEmail);
+        await Page.GetByTestId("key-name").FillAsync("notebook");
+        await Page.GetByTestId("create-key").ClickAsync();
+        var key = await Page.GetByTestId("new-key").Locator("code").InnerTextAsync();
+        await Screenshots.SaveAsync(Page, "account", Output);
 
-        using var script = _system.Anonymous();
+        using var script = Web.Anonymous();
         script.DefaultRequestHeaders.Add("X-Api-Key", key);
         Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/me")).StatusCode);
 
-        await _page.GetByTestId("api-keys").Locator("tr", new() { HasText = "notebook" }).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
-        await Expect(_page.GetByTestId("api-keys").Locator("tr", new() { HasText = "notebook" })).ToContainTextAsync("revoked");
+        await Page.GetByTestId("api-keys").Locator("tr", new() { HasText = "notebook" }).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(Page.GetByTestId("api-keys").Locator("tr", new() { HasText = "notebook" })).ToContainTextAsync("revoked");
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/me")).StatusCode);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _page.Context.CloseAsync();
-        await _system.DisposeAsync();
     }
 }
