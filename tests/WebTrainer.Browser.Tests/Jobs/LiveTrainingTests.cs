@@ -96,7 +96,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
     [Fact]
     public async Task JobPage_OpenedMidRun_ShowsTheEarlierEpochs_ThenFollowsNewOnes_UntilCancelled()
     {
-        var id = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(TrainingSystem.DatasetFile, epochs: 40, batchSize: 8) with { Name = "opened-mid-run" });
+        var id = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(TrainingSystem.DatasetFile, epochs: 1000, batchSize: 8) with { Name = "opened-mid-run" });
         await _system.WaitForJobAsync(id, j => j.Epochs.Count >= 2, TrainingTimeout);
 
         await _page.GotoAsync($"/jobs/{id}");
