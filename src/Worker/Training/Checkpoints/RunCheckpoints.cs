@@ -64,7 +64,9 @@ internal sealed class RunCheckpoints(RunDirectory? run, string fingerprint, Trai
         };
         CheckpointFile.Write(run.LastCheckpoint, state, session.Model, session.Optimizer);
         // Mid-epoch checkpoints are frequent; only the end-of-epoch ones are worth a line in the job's log.
-        sink.Event(position.NextBatch == 0 ? "info" : "debug", string.Create(CultureInfo.InvariantCulture,
-            $"Checkpoint written: epoch {epoch}, batch {position.NextBatch}"));
+        // The state says where training goes on: batch 0 of an epoch is the end of the one before.
+        sink.Event(position.NextBatch == 0 ? "info" : "debug", position.NextBatch == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Checkpoint written at the end of epoch {epoch - 1}")
+            : string.Create(CultureInfo.InvariantCulture, $"Checkpoint written: epoch {epoch}, batch {position.NextBatch}"));
     }
 }
