@@ -52,8 +52,8 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await SetAsync("rotation-range", "0");
         await Expect(_page.GetByTestId("augmented-samples")).ToHaveCountAsync(0);
         await SetAsync("name", "from-the-form");
-        // Long enough (several seconds even in Release) to watch it move, short enough for the suite.
-        await SetAsync("epochs", "25");
+        // Long enough (about 20 s here, in Release) to watch it move even on a faster machine, short enough for the suite.
+        await SetAsync("epochs", "50");
         await SetAsync("batch-size", "8");
         await SetAsync("learning-rate", "0.003");
         await Screenshots.SaveAsync(_page, "new-job", output);
@@ -78,7 +78,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Expect(_page.GetByTestId("per-class").Locator("tbody tr")).ToHaveCountAsync(4);
         Assert.Equal(4, await _page.EvaluateAsync<int>("() => document.getElementById('chart-confusion')?.data?.[0]?.z?.length ?? -1"));
         var epochs = await Dashboard.XAsync(_page, "chart-accuracy", 3);
-        Assert.Equal(Enumerable.Range(1, 25).Select(e => (double)e), epochs);
+        Assert.Equal(Enumerable.Range(1, 50).Select(e => (double)e), epochs);
         await Expect(_page.GetByTestId("progress-bar")).ToHaveAttributeAsync("style", "width: 100%");
         await Expect(_page.GetByTestId("events")).ToContainTextAsync("Test accuracy");
         await Expect(_page.GetByTestId("download-model")).ToHaveAttributeAsync("href", $"/api/jobs/{id}/artifacts/model");
