@@ -73,11 +73,14 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Dashboard.WaitForAsync(() => Dashboard.PointsAsync(_page, "chart-accuracy", 3), p => p >= 1, TrainingTimeout, "validation accuracy points");
         await Screenshots.SaveAsync(_page, "job-running", output);
 
-        await Expect(_page.GetByTestId("status")).ToHaveTextAsync("Succeeded", new() { Timeout = (float)TrainingTimeout.TotalMilliseconds });
+        var ended = await _system.WaitForJobAsync(id, j => j.Summary.Status is not (JobStatus.Queued or JobStatus.Running), TrainingTimeout);
+        Assert.True(ended.Summary.Status == JobStatus.Succeeded, $"job {id} ended {ended.Summary.Status}: {ended.Summary.Error}");
+        await Expect(_page.GetByTestId("status")).ToHaveTextAsync("Succeeded");
         await Expect(_page.GetByTestId("test-accuracy")).ToContainTextAsync("%");
         await Expect(_page.GetByTestId("per-class").Locator("tbody tr")).ToHaveCountAsync(4);
         Assert.Equal(4, await _page.EvaluateAsync<int>("() => document.getElementById('chart-confusion')?.data?.[0]?.z?.length ?? -1"));
-        var epochs = await Dashboard.XAsync(_page, "chart-accuracy", 3);
+        // The status text and the charts are separate updates (a DOM diff, then a plotly.js call): wait for the last point.
+        var epochs = await Dashboard.WaitForAsync(() => Dashboard.XAsync(_page, "chart-accuracy", 3), x => x.Length >= 50, TimeSpan.FromSeconds(30), "all 50 epochs");
         Assert.Equal(Enumerable.Range(1, 50).Select(e => (double)e), epochs);
         await Expect(_page.GetByTestId("progress-bar")).ToHaveAttributeAsync("style", "width: 100%");
         await Expect(_page.GetByTestId("events")).ToContainTextAsync("Test accuracy");
@@ -230,6 +233,10 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
     public async Task DisposeAsync()
     {
         await _page.Context.CloseAsync();
+        foreach (var worker in _system.Workers)
+        {
+            output.WriteLine("worker:\n" + worker.Tail(60));
+        }
         // A test that failed half-way may leave its job running; the next test would queue behind it.
         foreach (var status in new[] { JobStatus.Running, JobStatus.Queued })
         {
