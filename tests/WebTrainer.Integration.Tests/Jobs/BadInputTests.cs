@@ -24,7 +24,8 @@ public sealed class BadInputTests(PostgresServer server)
         await using var system = await WebTrainerSystem.CreateAsync(server, new Dictionary<string, string?> { ["Uploads__MaxBytes"] = "1048576" });
         await system.StartWebAsync();
         var good = await system.AddSyntheticDatasetAsync();
-        WriteBadFiles(system.DataRoot);
+        using var outside = new TempDirectory("webtrainer-outside");
+        WriteBadFiles(system.DataRoot, outside.File("stripes.h5"));
         var worker = await system.StartWorkerAsync("worker-a");
         using var member = await system.MemberAsync("mel@webtrainer.test");
         using var anonymous = system.Anonymous();
@@ -115,7 +116,7 @@ public sealed class BadInputTests(PostgresServer server)
 
     private static DatasetSpec TrainOnly(string file) => new() { File = file };
 
-    private static void WriteBadFiles(string root)
+    private static void WriteBadFiles(string root, string outside)
     {
         Hdf5Fixtures.Write(Path.Combine(root, "mismatch.h5"), f =>
         {
@@ -154,7 +155,6 @@ public sealed class BadInputTests(PostgresServer server)
         System.IO.File.WriteAllText(Path.Combine(root, "notes.h5"), "these are my notes, not HDF5");
         System.IO.File.Copy(Path.Combine(root, "stripes.h5"), Path.Combine(root, "truncated.h5"));
         Hdf5Fixtures.Truncate(Path.Combine(root, "truncated.h5"), 0.5);
-        var outside = Path.Combine(Path.GetTempPath(), $"webtrainer-outside-{Guid.NewGuid():N}.h5");
         System.IO.File.Copy(Path.Combine(root, "stripes.h5"), outside);
         System.IO.File.CreateSymbolicLink(Path.Combine(root, "escape.h5"), outside);
     }
