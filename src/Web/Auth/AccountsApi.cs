@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using WebTrainer.Shared.Accounts;
+using WebTrainer.Web.Errors;
 
 namespace WebTrainer.Web.Auth;
 
@@ -76,12 +77,7 @@ internal static class AccountsApi
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Title = "The user exists",
-                Detail = $"A user with email '{request.Email}' already exists.",
-                Status = StatusCodes.Status409Conflict,
-            });
+            return Conflicts.Of("The user exists", $"A user with email '{request.Email}' already exists.");
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Web.Auth;
+using WebTrainer.Web.Errors;
 using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Jobs;
@@ -81,12 +82,7 @@ internal static class JobsApi
         {
             JobCommandOutcome.NotFound => TypedResults.NotFound(),
             JobCommandOutcome.NotYours => NotYours(id, summary!.Owner, "cancel"),
-            JobCommandOutcome.AlreadyFinished => TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "The job has already ended",
-                Detail = $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled.",
-                Status = StatusCodes.Status409Conflict,
-            }),
+            JobCommandOutcome.AlreadyFinished => Conflicts.Of("The job has already ended", $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled."),
             JobCommandOutcome.CancelledWhileQueued => TypedResults.Ok(summary!),
             _ => TypedResults.Accepted($"/api/jobs/{id}", summary!),
         };
@@ -100,12 +96,7 @@ internal static class JobsApi
         {
             JobCommandOutcome.NotFound => TypedResults.NotFound(),
             JobCommandOutcome.NotYours => NotYours(id, summary!.Owner, "delete"),
-            JobCommandOutcome.StillActive => TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "The job is still active",
-                Detail = $"Job {id} is {summary?.Status}; cancel it before deleting it.",
-                Status = StatusCodes.Status409Conflict,
-            }),
+            JobCommandOutcome.StillActive => Conflicts.Of("The job is still active", $"Job {id} is {summary?.Status}; cancel it before deleting it."),
             _ => TypedResults.NoContent(),
         };
     }
@@ -120,12 +111,7 @@ internal static class JobsApi
         }
         if (!await queue.SetPriorityAsync(id, request.Priority, cancellationToken))
         {
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "The job is not waiting",
-                Detail = $"Job {id} is {summary.Status}; only queued jobs have a priority to change.",
-                Status = StatusCodes.Status409Conflict,
-            });
+            return Conflicts.Of("The job is not waiting", $"Job {id} is {summary.Status}; only queued jobs have a priority to change.");
         }
         await queue.WakeDispatcherAsync(cancellationToken);
         return TypedResults.Ok((await jobs.GetSummaryAsync(id, cancellationToken))!);
