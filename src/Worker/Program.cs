@@ -1,12 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WebTrainer.Worker.Jobs;
+using WebTrainer.Worker.Jobs.Runs;
 using WebTrainer.Worker.Samples;
 using WebTrainer.Worker.Storage;
 
 if (args.Length > 0 && args[0] == "dataset")
 {
     return await DatasetCommand.RunAsync(args[1..], CancellationToken.None);
+}
+if (args.Length > 0 && args[0] == RunProtocol.Command)
+{
+    return await RunCommand.RunAsync(args[1..]);
 }
 
 // appsettings.json sits beside the program, wherever it is started from.

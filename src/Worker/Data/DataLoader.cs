@@ -95,7 +95,9 @@ internal sealed class DataLoader
         {
             await foreach (var task in pending.Reader.ReadAllAsync(cancellationToken))
             {
-                yield return await task;
+                var batch = await task;
+                _options.BatchHandedOut?.Invoke(batch.Index);
+                yield return batch;
             }
         }
         finally

@@ -26,4 +26,7 @@ internal sealed record LoaderOptions
     /// larger than the budget still runs, alone.
     /// </summary>
     public long MemoryBudgetBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Told the index of each batch as it is handed out (the run's position, for its heartbeat and error texts).</summary>
+    public Action<int>? BatchHandedOut { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.Extensions.Hosting;
@@ -5,16 +6,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WebTrainer.Shared.Jobs;
-using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Jobs.Runs;
 using WebTrainer.Worker.Reporting;
 using WebTrainer.Worker.Storage;
-using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Jobs;
 
 /// <summary>
-/// Runs one training job for Hangfire: guard against duplicate execution, claim the job, train,
+/// Runs one training job for Hangfire: guard against duplicate execution, claim the job, run it in
+/// a run process (again, from its last checkpoint, when one dies, up to <c>JobQueue:MaxAttempts</c>),
 /// and record how it ended. A shutdown puts the job back in the queue to resume later.
 /// The run follows this host's shutdown and user cancel requests, not Hangfire's job token:
 /// that token also fires when Hangfire's state of the job changes under a live run (a
@@ -24,13 +24,13 @@ internal sealed partial class TrainingJob(
     NpgsqlDataSource dataSource,
     JobRepository jobs,
     MetricsRepository metrics,
-    DataRoots dataRoots,
+    RunSupervisor supervisor,
     CancellationWatcher watcher,
     WorkerHeartbeat heartbeat,
     JobStorage hangfireStorage,
     IHostApplicationLifetime lifetime,
     IOptions<WorkerOptions> options,
-    IOptions<ArtifactOptions> artifacts,
+    IOptions<JobQueueOptions> queue,
     ILogger<TrainingJob> logger) : ITrainingJob
 {
     public async Task RunAsync(long jobId, CancellationToken cancellationToken)
@@ -50,66 +50,99 @@ internal sealed partial class TrainingJob(
             return;
         }
 
-        var spec = row.ParsedSpec;
         await using var reporter = new JobReporter(jobId, metrics, logger);
         using var userCancel = watcher.Register(jobId);
         var stopping = lifetime.ApplicationStopping;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token);
         using var hangfireAbort = cancellationToken.Register(() => _ = OnHangfireAbortAsync(row.HangfireJobId, userCancel, reporter));
         heartbeat.SetCurrentJob(jobId);
         using var clearCurrent = new Disposable(() => heartbeat.SetCurrentJob(0));
         LogStarted(logger, jobId, worker);
         reporter.Event("info", $"Started on worker {worker}");
-        try
+
+        int maxAttempts = queue.Value.MaxAttempts;
+        while (true)
         {
-            var file = dataRoots.ResolveExisting(spec.Dataset.File);
-            using var data = TrainingData.Open(file, spec.Dataset, spec.Training.MaxSamplesPerSplit);
-            var settings = new TrainerSettings
+            int attempt = await DatabaseRetry.RunAsync(ct => jobs.BeginAttemptAsync(jobId, ct), null, CancellationToken.None);
+            if (attempt > maxAttempts)
             {
-                Device = options.Value.Device,
-                Readers = options.Value.Readers,
-                PrefetchBudgetBytes = options.Value.PrefetchBudgetMegabytes * 1024L * 1024,
-                StoredBatches = options.Value.StoredBatches,
-                // Checkpoints and the model live here; a last.ckpt left by an earlier execution is resumed from.
-                RunDirectory = artifacts.Value.JobFolder(jobId, row.RunKey),
-                PretrainedWeightsFile = spec.Model.PretrainedWeights is { } weights ? dataRoots.ResolveExisting(weights) : null,
-            };
-            var test = await new Trainer(settings, reporter).RunAsync(spec, data, linked.Token);
-            if (test is not null)
-            {
-                reporter.Event("info", $"Test accuracy {test.Accuracy:P2} (loss {test.Loss:F4})");
+                // Earlier attempts ended with their Worker (killed, machine lost), so no death of their own was seen here.
+                await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
+                    $"The training run was started {attempt - 1} times without finishing (its Worker stopped each time); see the job log"));
             }
-            await EndAsync(jobId, reporter, JobStatus.Succeeded, null, test);
-            LogFinished(logger, jobId, JobStatus.Succeeded);
+            if (attempt > 1)
+            {
+                reporter.Event("info", string.Create(CultureInfo.InvariantCulture,
+                    $"Attempt {attempt} of {maxAttempts}: resuming from the last checkpoint"));
+            }
+            var end = await supervisor.RunAsync(jobId, attempt, userCancel.Token, stopping);
+            if (end.Outcome is { } outcome)
+            {
+                await SettleAsync(jobId, reporter, outcome, worker);
+                return;
+            }
+            var death = end.DescribeDeath();
+            reporter.Event("error", string.Create(CultureInfo.InvariantCulture, $"The training process {death} (attempt {attempt} of {maxAttempts})"));
+            if (end.Tail.Count > 0)
+            {
+                reporter.Event("detail", "Last output of the training process:\n" + string.Join('\n', end.Tail));
+            }
+            if (userCancel.IsCancellationRequested)
+            {
+                await EndAsync(jobId, reporter, JobStatus.Cancelled, null, null);
+                return;
+            }
+            if (stopping.IsCancellationRequested)
+            {
+                await RequeueAsync(jobId, reporter, worker);
+            }
+            if (attempt >= maxAttempts)
+            {
+                await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
+                    $"The training process {death}, on {attempt} attempt{(attempt == 1 ? "" : "s")}; see the job log"));
+            }
         }
-        catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
+    }
+
+    /// <summary>Records the end the run process reported.</summary>
+    private async Task SettleAsync(long jobId, JobReporter reporter, RunOutcome outcome, string worker)
+    {
+        switch (outcome.Kind)
         {
-            reporter.Event("info", "Cancelled on request");
-            await EndAsync(jobId, reporter, JobStatus.Cancelled, null, null);
-            LogFinished(logger, jobId, JobStatus.Cancelled);
+            case RunOutcomeKind.Succeeded:
+                await EndAsync(jobId, reporter, JobStatus.Succeeded, null, outcome.Test);
+                LogFinished(logger, jobId, JobStatus.Succeeded);
+                break;
+            case RunOutcomeKind.Cancelled:
+                await EndAsync(jobId, reporter, JobStatus.Cancelled, null, null);
+                LogFinished(logger, jobId, JobStatus.Cancelled);
+                break;
+            case RunOutcomeKind.Stopped:
+                await RequeueAsync(jobId, reporter, worker);
+                break;
+            default:
+                await EndAsync(jobId, reporter, JobStatus.Failed, outcome.Error, null);
+                LogFinished(logger, jobId, JobStatus.Failed);
+                // Hangfire shows the job as failed too.
+                throw new TrainingRunFailedException(outcome.Error ?? "The run failed");
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            reporter.Event("warning", $"Worker {worker} is shutting down; the job goes back to the queue");
-            await reporter.FlushAsync(CancellationToken.None);
-            await DatabaseRetry.RunAsync(ct => jobs.RequeueAsync(jobId, ct), null, CancellationToken.None);
-            throw;
-        }
-        catch (Exception ex) when (ex is DatasetProblemException or DataPathException or NotSupportedException or InvalidOperationException)
-        {
-            reporter.Event("error", ex.Message);
-            await EndAsync(jobId, reporter, JobStatus.Failed, ex.Message, null);
-            LogFailed(logger, ex, jobId);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var message = $"{ex.GetType().Name}: {ex.Message}";
-            reporter.Event("error", message);
-            await EndAsync(jobId, reporter, JobStatus.Failed, message, null);
-            LogFailed(logger, ex, jobId);
-            throw;
-        }
+    }
+
+    /// <summary>The Worker is shutting down: the job goes back to the queue, and the attempt is not the run's fault.</summary>
+    private async Task RequeueAsync(long jobId, JobReporter reporter, string worker)
+    {
+        reporter.Event("warning", $"Worker {worker} is shutting down; the job goes back to the queue");
+        await reporter.FlushAsync(CancellationToken.None);
+        await DatabaseRetry.RunAsync(ct => jobs.ReturnAttemptAsync(jobId, ct), null, CancellationToken.None);
+        await DatabaseRetry.RunAsync(ct => jobs.RequeueAsync(jobId, ct), null, CancellationToken.None);
+        throw new OperationCanceledException(lifetime.ApplicationStopping);
+    }
+
+    private async Task FailAsync(long jobId, JobReporter reporter, string error)
+    {
+        reporter.Event("error", error);
+        await EndAsync(jobId, reporter, JobStatus.Failed, error, null);
+        LogFinished(logger, jobId, JobStatus.Failed);
+        throw new TrainingRunFailedException(error);
     }
 
     /// <summary>Hangfire's token fired while this host keeps running: find out why.</summary>
@@ -158,9 +191,6 @@ internal sealed partial class TrainingJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ended {Status}")]
     private static partial void LogFinished(ILogger logger, long jobId, JobStatus status);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception ex, long jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} not started: it is {Status}")]
     private static partial void LogNotStarted(ILogger logger, long jobId, string status);

@@ -19,8 +19,8 @@ public static class WorkerServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>A Hangfire server that runs training jobs, one at a time, on this process's device.</summary>
-    public static IServiceCollection AddTrainingWorker(this IServiceCollection services)
+    /// <summary>This Worker's settings, shared by the Worker and its run processes.</summary>
+    public static IServiceCollection AddWorkerOptions(this IServiceCollection services)
     {
         services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.SectionName)
@@ -29,8 +29,22 @@ public static class WorkerServiceCollectionExtensions
             .Validate(o => o.Readers >= 1, "Worker:Readers must be at least 1")
             .Validate(o => o.PrefetchBudgetMegabytes >= 1, "Worker:PrefetchBudgetMegabytes must be at least 1")
             .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// A Hangfire server that runs training jobs, one at a time, on this process's device: each in a
+    /// run process of its own that this one supervises.
+    /// </summary>
+    public static IServiceCollection AddTrainingWorker(this IServiceCollection services)
+    {
+        services.AddWorkerOptions();
         services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName)
-            .Validate(o => o.MaxRunningPerUser >= 1, "JobQueue:MaxRunningPerUser must be at least 1");
+            .Validate(o => o.MaxRunningPerUser >= 1, "JobQueue:MaxRunningPerUser must be at least 1")
+            .Validate(o => o.MaxAttempts >= 1, "JobQueue:MaxAttempts must be at least 1")
+            .Validate(o => o.StallTimeout > TimeSpan.Zero, "JobQueue:StallTimeout must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<Runs.RunSupervisor>();
         services.AddSingleton<CancellationWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CancellationWatcher>());
         services.AddSingleton<WorkerHeartbeat>();
@@ -47,7 +61,6 @@ public static class WorkerServiceCollectionExtensions
         services.AddHangfireServer((sp, server) =>
         {
             var worker = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            TorchRuntime.Configure(worker.Threads);
             server.ServerName = worker.Name;
             server.WorkerCount = 1;
             server.Queues = JobQueues.ServedBy(worker.Device != "cpu" && TorchSharp.torch.cuda.is_available());

@@ -10,15 +10,22 @@ internal static class DatabaseRetry
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(Func<CancellationToken, Task> write, Action<Exception>? onFailure, CancellationToken cancellationToken)
+    public static Task RunAsync(Func<CancellationToken, Task> write, Action<Exception>? onFailure, CancellationToken cancellationToken) =>
+        RunAsync(async ct =>
+        {
+            await write(ct);
+            return true;
+        }, onFailure, cancellationToken);
+
+    /// <summary>Retries a query until it answers, and returns the answer.</summary>
+    public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> query, Action<Exception>? onFailure, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                await write(cancellationToken);
-                return;
+                return await query(cancellationToken);
             }
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {

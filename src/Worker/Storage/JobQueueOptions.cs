@@ -17,4 +17,13 @@ public sealed class JobQueueOptions
 
     /// <summary>Jobs one person may have running (or handed to a Worker) at once; the rest wait their turn.</summary>
     public int MaxRunningPerUser { get; set; } = 2;
+
+    /// <summary>
+    /// Starts of a job's run process before it fails for good: a run process that dies (a native
+    /// crash, the out-of-memory killer, a stall) is resumed from its last checkpoint until then.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>A run process that hands no batch to the model for this long is taken for hung and killed.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

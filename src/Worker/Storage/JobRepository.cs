@@ -11,7 +11,7 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "id, name, owner, spec::text AS spec, status, queue, hangfire_job_id, cancel_requested, created_at, started_at, " +
-        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, dispatched_at, run_key";
+        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, dispatched_at, run_key, attempts";
 
     static JobRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -176,6 +176,23 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             "UPDATE jobs SET status = 'Queued', worker_name = NULL WHERE id = @Id AND status = 'Running'",
             new { Id = id }, cancellationToken: cancellationToken));
         await NotifyAsync(connection, StatusPayload(id, JobStatus.Queued), cancellationToken);
+    }
+
+    /// <summary>Counts one more start of the job's run process; returns the attempt number it starts.</summary>
+    internal async Task<int> BeginAttemptAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "UPDATE jobs SET attempts = attempts + 1 WHERE id = @Id RETURNING attempts", new { Id = id },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Gives an attempt back: the run was stopped by its Worker's shutdown, which is not the run's fault.</summary>
+    internal async Task ReturnAttemptAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET attempts = greatest(attempts - 1, 0) WHERE id = @Id", new { Id = id }, cancellationToken: cancellationToken));
     }
 
     internal async Task<bool> IsCancelRequestedAsync(long id, CancellationToken cancellationToken)

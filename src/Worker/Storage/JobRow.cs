@@ -27,6 +27,7 @@ internal sealed class JobRow
     public int Priority { get; set; }
     public DateTime? DispatchedAt { get; set; }
     public Guid RunKey { get; set; }
+    public int Attempts { get; set; }
 
     public JobStatus ParsedStatus => Enum.Parse<JobStatus>(Status);
 

@@ -25,7 +25,7 @@ internal sealed class SplitLoaders
             : null;
         Normalization = new InputNormalization(rescale, statistics?.Mean, statistics?.Std);
 
-        DataLoader Make(SplitData split, bool train)
+        DataLoader Make(SplitData split, bool train, string name)
         {
             var stats = new PipelineStats();
             bool augmented = train && augmenter.Enabled;
@@ -39,13 +39,14 @@ internal sealed class SplitLoaders
                 Seed = seed,
                 Readers = settings.Readers,
                 MemoryBudgetBytes = settings.PrefetchBudgetBytes,
+                BatchHandedOut = settings.Position is { } position ? index => position.Mark(name, index) : null,
             };
             return new DataLoader(split, options, collator, stats);
         }
 
-        Train = Make(data.Train, train: true);
-        Validation = data.Validation is { Count: > 0 } validation ? Make(validation, train: false) : null;
-        Test = data.Test is { Count: > 0 } test ? Make(test, train: false) : null;
+        Train = Make(data.Train, train: true, RunPosition.TrainSplit);
+        Validation = data.Validation is { Count: > 0 } validation ? Make(validation, train: false, RunPosition.ValidationSplit) : null;
+        Test = data.Test is { Count: > 0 } test ? Make(test, train: false, RunPosition.TestSplit) : null;
     }
 
     /// <summary>What every split's pixels went through; the model manifest records it for prediction.</summary>

@@ -42,6 +42,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
         var epochs = new EpochTrainer(session, settings, sink);
         for (; epoch <= spec.Training.Epochs && !session.EarlyStopping.State.Stopped; epoch++, position = EpochPosition.Start)
         {
+            settings.Position?.BeginEpoch(epoch);
             BeginEpoch(session, epoch);
             int current = epoch;
             var metrics = await epochs.RunAsync(loaders.Train, epoch, position,

@@ -24,4 +24,7 @@ internal sealed record TrainerSettings
 
     /// <summary>The spec's <c>model.pretrainedWeights</c>, already resolved inside a data root (required when the spec names one).</summary>
     public string? PretrainedWeightsFile { get; init; }
+
+    /// <summary>Follows the batches handed to the model, when someone watches the run (its process's heartbeat).</summary>
+    public RunPosition? Position { get; init; }
 }
