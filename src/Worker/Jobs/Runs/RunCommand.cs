@@ -15,10 +15,8 @@ namespace WebTrainer.Worker.Jobs.Runs;
 /// to stderr; stdout carries the heartbeat and the outcome (<see cref="RunProtocol"/>); stdin the
 /// Worker's commands, and its end means the Worker is gone, so the run stops at once.
 /// </summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(500);
-
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length != 2 || !long.TryParse(args[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var jobId)
@@ -38,34 +36,23 @@ internal static class RunCommand
         using var host = builder.Build();
 
         var worker = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand));
+        LogStarting(logger, jobId, attempt, Environment.ProcessId, worker.Threads);
         TorchRuntime.Configure(worker.Threads);
         var position = new RunPosition();
+        // The heartbeat: every batch handed to the model, before it is used, so a crash's position is exact
+        // and a hung run falls silent.
+        position.Moved += point => WriteLine(RunProtocol.Progress(point));
         FaultInjection.FromEnvironment(attempt)?.Attach(position);
 
         using var cancel = new CancellationTokenSource();
         using var stop = new CancellationTokenSource();
         var commands = new Thread(() => ReadCommands(cancel, stop)) { IsBackground = true, Name = "run commands" };
         commands.Start();
-        using var heartbeat = new Timer(_ => Beat(position), null, TimeSpan.Zero, HeartbeatInterval);
 
         var outcome = await host.Services.GetRequiredService<TrainingRun>().RunAsync(jobId, position, cancel.Token, stop.Token);
-        await heartbeat.DisposeAsync();
-        Beat(position);
         WriteLine(RunProtocol.End(outcome));
         return 0;
-    }
-
-    private static RunPoint _lastBeat = RunPoint.None;
-
-    /// <summary>Tells the Worker the run moved: only a new batch counts, so a hung run falls silent.</summary>
-    private static void Beat(RunPosition position)
-    {
-        var point = position.Current;
-        if (point.Step != _lastBeat.Step)
-        {
-            _lastBeat = point;
-            WriteLine(RunProtocol.Progress(point));
-        }
     }
 
     private static void ReadCommands(CancellationTokenSource cancel, CancellationTokenSource stop)
@@ -95,4 +82,7 @@ internal static class RunCommand
             Console.Out.Flush();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run process for job {JobId}, attempt {Attempt}: pid {Pid}, {Threads} threads")]
+    private static partial void LogStarting(ILogger logger, long jobId, int attempt, int pid, int threads);
 }
