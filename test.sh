@@ -13,27 +13,25 @@ dotnet build WebTrainer.sln -c Release -v quiet -nologo -clp:ErrorsOnly
 projects=(tests/WebTrainer.Worker.Tests tests/WebTrainer.Integration.Tests)
 [ -d tests/WebTrainer.Browser.Tests ] && projects+=(tests/WebTrainer.Browser.Tests)
 
-log=$(mktemp)
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
 status=0
 for project in "${projects[@]}"; do
+  name=$(basename "$project")
   echo "== $project"
-  if ! dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" \
-      | { grep --line-buffered -E "^\s+(Passed|Failed|Skipped) |^Test Run|^Total tests|^\s+(Passed|Failed|Skipped): " || true; }; then
+  # --blame names the test a crashed host was running; the diag log has the host's exit code (its signal).
+  if ! dotnet test "$project" -c Release --no-build -nologo --blame --results-directory "$logdir/$name.results" \
+      --diag:"$logdir/$name.diag/log.txt;tracelevel=info" --logger "console;verbosity=normal" 2>&1 | tee "$logdir/$name.log" \
+      | { grep --line-buffered -E "^\s+(Passed|Failed|Skipped) |^Test Run|^Total tests|^\s+(Passed|Failed|Skipped): |aborted|crash occurred|^WebTrainer\.[A-Za-z.]+$" || true; }; then
     status=1
   fi
 done
 
 if [ $status -ne 0 ]; then
   echo "== Failures"
-  awk '/^  Failed [A-Za-z]/ { show = 1 } /^  Stack Trace:/ { show = 0 } show' "$log"
+  cat "$logdir"/*.log | awk '/^  Failed [A-Za-z]/ { show = 1 } /^  Stack Trace:/ { show = 0 } show'
 fi
 
-# One closing line for people and CI: the sum over all test assemblies.
-awk '/^Total tests:/ { summary = 1; next }
-     summary && /^ +Passed: +[0-9]+$/ { p += $2 }
-     summary && /^ +Failed: +[0-9]+$/ { f += $2 }
-     summary && /^ +Skipped: +[0-9]+$/ { s += $2 }
-     /Total time:/ { summary = 0 }
-     END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-rm -f "$log"
+# One closing line for people and CI: the sum over all test assemblies, crashed hosts counted as failures.
+scripts/test-summary.sh "$logdir" || status=1
 exit $status
