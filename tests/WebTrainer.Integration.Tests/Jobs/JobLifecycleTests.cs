@@ -79,7 +79,9 @@ public sealed class JobLifecycleTests(PostgresServer server) : IAsyncLifetime
         using var response = await _system.Http.PostAsync($"/api/jobs/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await _system.StartWorkerAsync("worker-a");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // A job queued after the cancelled one: once the Worker has run it, it has passed the cancelled one by.
+        var later = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
+        await _system.WaitForJobAsync(later, j => j.Summary.Status == JobStatus.Succeeded, TimeSpan.FromMinutes(2));
 
         var job = await _system.GetJobAsync(id);
         Assert.Equal(JobStatus.Cancelled, job.Summary.Status);

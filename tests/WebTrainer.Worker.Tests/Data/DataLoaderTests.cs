@@ -63,7 +63,9 @@ public sealed class DataLoaderTests : IDisposable
         var again = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 1, augmentation: augmentation), 3);
         var four = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 4, augmentation: augmentation), 3);
 
+        Assert.NotEmpty(one);
         Assert.Equal(one.Count, again.Count);
+        Assert.Equal(one.Count, four.Count);
         Assert.All(one.Zip(again), p => Assert.True(p.First.SameAs(p.Second)));
         Assert.All(one.Zip(four), p => Assert.True(p.First.SameAs(p.Second)));
     }
@@ -99,6 +101,8 @@ public sealed class DataLoaderTests : IDisposable
         var four = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 4, stored: true), 3);
         var resumed = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 2, stored: true), 3, startBatch: 4);
 
+        Assert.NotEmpty(one);
+        Assert.Equal(one.Count, four.Count);
         Assert.All(one.Zip(four), p => Assert.True(p.First.SameAs(p.Second)));
         Assert.Equal(one.Count - 4, resumed.Count);
         Assert.All(one.Skip(4).Zip(resumed), p => Assert.True(p.First.SameAs(p.Second)));

@@ -48,6 +48,8 @@ public sealed class StoredBatchesTests : IDisposable
         var stored = await new Trainer(new TrainerSettings(), storedSink).RunAsync(spec, data, CancellationToken.None);
 
         Assert.Contains(storedSink.Events, e => e.Message.Contains("train uint8, converted to float on the training device", StringComparison.Ordinal));
+        Assert.Equal(spec.Training.Epochs, cpuSink.Epochs.Count);
+        Assert.Equal(cpuSink.Epochs.Count, storedSink.Epochs.Count);
         Assert.All(cpuSink.Epochs.Zip(storedSink.Epochs), p =>
         {
             Assert.Equal(p.First.TrainLoss, p.Second.TrainLoss, 1e-5);
