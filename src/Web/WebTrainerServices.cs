@@ -28,7 +28,8 @@ internal static class WebTrainerServices
         services.AddWebTrainerDatabase();
         services.AddDataRoots();
         services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName);
-        // The Web only enqueues; Workers run the Hangfire servers.
+        // The Web reads Hangfire's storage (its dashboard, removing a cancelled job's entry); the Workers'
+        // dispatcher enqueues and their Hangfire servers run the jobs.
         services.AddHangfire((sp, configuration) => configuration.UseWebTrainerStorage(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
             sp.GetRequiredService<IOptions<JobQueueOptions>>().Value));

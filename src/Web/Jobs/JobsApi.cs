@@ -82,7 +82,7 @@ internal static class JobsApi
         {
             JobCommandOutcome.NotFound => TypedResults.NotFound(),
             JobCommandOutcome.NotYours => NotYours(id, summary!.Owner, "cancel"),
-            JobCommandOutcome.AlreadyFinished => Conflicts.Of("The job has already ended", $"Job {id} is {summary?.Status}; only queued or running jobs can be cancelled."),
+            JobCommandOutcome.AlreadyFinished => Conflicts.Of("The job has already ended", JobCommandMessages.Cancel(outcome, id, summary)),
             JobCommandOutcome.CancelledWhileQueued => TypedResults.Ok(summary!),
             _ => TypedResults.Accepted($"/api/jobs/{id}", summary!),
         };
@@ -96,7 +96,7 @@ internal static class JobsApi
         {
             JobCommandOutcome.NotFound => TypedResults.NotFound(),
             JobCommandOutcome.NotYours => NotYours(id, summary!.Owner, "delete"),
-            JobCommandOutcome.StillActive => Conflicts.Of("The job is still active", $"Job {id} is {summary?.Status}; cancel it before deleting it."),
+            JobCommandOutcome.StillActive => Conflicts.Of("The job is still active", JobCommandMessages.Delete(outcome, id, summary)),
             _ => TypedResults.NoContent(),
         };
     }
@@ -158,6 +158,6 @@ internal static class JobsApi
 
     /// <summary>403 that says whose job it is: members change only their own jobs.</summary>
     internal static ProblemHttpResult NotYours(long id, string owner, string action) => TypedResults.Problem(
-        $"Job {id} belongs to {owner}; only its owner or an admin can {action} it.",
+        JobCommandMessages.NotYours(id, owner, action),
         statusCode: StatusCodes.Status403Forbidden, title: "Not your job");
 }

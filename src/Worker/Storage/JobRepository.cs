@@ -11,7 +11,7 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "id, name, owner, spec::text AS spec, status, queue, hangfire_job_id, cancel_requested, created_at, started_at, " +
-        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, dispatched_at, run_key, attempts";
+        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, run_key, attempts";
 
     static JobRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -68,22 +68,6 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             $"SELECT {Columns} FROM jobs WHERE {where} ORDER BY {order} LIMIT @Limit OFFSET @Offset",
             parameters, cancellationToken: cancellationToken));
         return (rows.Select(r => r.ToSummary()).ToList(), total);
-    }
-
-    /// <summary>
-    /// Where each queued job stands in its Hangfire queue (1: next), by submission order. Workers
-    /// serve several queues, so this is the order within one queue, not a promise of start time.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<long, (string Queue, int Position)>> GetQueuePositionsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, string Queue, long Position)>(new CommandDefinition(
-            """
-            SELECT id, queue, row_number() OVER (PARTITION BY queue ORDER BY created_at, id) AS position
-            FROM jobs WHERE status = 'Queued'
-            """,
-            cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Id, r => (r.Queue, (int)r.Position));
     }
 
     /// <summary>Marks a queued job cancelled at once, or asks the Worker running it to stop.</summary>

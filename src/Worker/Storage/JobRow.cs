@@ -25,7 +25,6 @@ internal sealed class JobRow
     public string? Error { get; set; }
     public string? TestResults { get; set; }
     public int Priority { get; set; }
-    public DateTime? DispatchedAt { get; set; }
     public Guid RunKey { get; set; }
     public int Attempts { get; set; }
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace WebTrainer.Worker.Training;
 
 /// <summary>
@@ -7,8 +5,4 @@ namespace WebTrainer.Worker.Training;
 /// <see cref="Rescale"/>, then, when <see cref="Mean"/> and <see cref="Std"/> are set, subtract
 /// and divide per channel. A predictor must do the same to its input.
 /// </summary>
-internal sealed record InputNormalization(double Rescale, IReadOnlyList<float>? Mean, IReadOnlyList<float>? Std)
-{
-    [JsonIgnore]
-    public bool Standardizes => Mean is not null && Std is not null;
-}
+internal sealed record InputNormalization(double Rescale, IReadOnlyList<float>? Mean, IReadOnlyList<float>? Std);

@@ -12,7 +12,6 @@ internal static class ChartStyle
     public const string Train = "#3056d3";
     public const string Validation = "#e8590c";
     public const string Batch = "#8aa2ec";
-    public const string Muted = "#6b7385";
 
     /// <summary>Colours for runs side by side (Compare page): distinct, readable on white.</summary>
     public static readonly IReadOnlyList<string> Palette =

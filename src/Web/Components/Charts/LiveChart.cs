@@ -22,8 +22,6 @@ internal sealed class LiveChart
         points.Y.Add(y);
     }
 
-    public bool HasPending => _pending.Count > 0;
-
     public async Task FlushAsync(PlotlyChart? chart, CancellationToken cancellationToken)
     {
         if (chart is null || _pending.Count == 0)
