@@ -27,12 +27,9 @@ internal static class WebTrainerServices
         var services = builder.Services;
         services.AddWebTrainerDatabase();
         services.AddDataRoots();
-        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName);
         // The Web reads Hangfire's storage (its dashboard, removing a cancelled job's entry); the Workers'
         // dispatcher enqueues and their Hangfire servers run the jobs.
-        services.AddHangfire((sp, configuration) => configuration.UseWebTrainerStorage(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
-            sp.GetRequiredService<IOptions<JobQueueOptions>>().Value));
+        services.AddWebTrainerHangfire();
 
         services.AddWebTrainerAuth();
         services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));

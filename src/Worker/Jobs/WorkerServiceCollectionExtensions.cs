@@ -39,11 +39,7 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddTrainingWorker(this IServiceCollection services)
     {
         services.AddWorkerOptions();
-        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.SectionName)
-            .Validate(o => o.MaxRunningPerUser >= 1, "JobQueue:MaxRunningPerUser must be at least 1")
-            .Validate(o => o.MaxAttempts >= 1, "JobQueue:MaxAttempts must be at least 1")
-            .Validate(o => o.StallTimeout > TimeSpan.Zero, "JobQueue:StallTimeout must be positive")
-            .ValidateOnStart();
+        services.AddWebTrainerHangfire();
         services.AddSingleton<Runs.RunSupervisor>();
         services.AddSingleton<CancellationWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CancellationWatcher>());
@@ -52,12 +48,6 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<JobDispatcher>();
         services.AddTransient<ITrainingJob, TrainingJob>();
 
-        services.AddHangfire((sp, configuration) => configuration
-            .UseWebTrainerStorage(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
-                sp.GetRequiredService<IOptions<JobQueueOptions>>().Value)
-            // A failed run is a result to show, not something to repeat; a crashed Worker's run
-            // comes back through the invisibility timeout instead.
-            .UseFilter(new AutomaticRetryAttribute { Attempts = 0 }));
         services.AddHangfireServer((sp, server) =>
         {
             var worker = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
