@@ -42,11 +42,14 @@ internal sealed partial class OneDnnWorkaround
     /// <summary>Forced off although the caches are hidden: ResNet-50 training will crash.</summary>
     public bool Risky => !Active && CachesHidden;
 
+    /// <summary>"on (why)" or "off (why)".</summary>
+    public string Summary => $"{(Active ? "on" : "off")} ({Reason})";
+
     /// <summary>One sentence for a job event or a log.</summary>
     public string Description => Active
         ? $"oneDNN workaround on ({Reason}): strided 1x1 convolutions subsample their input and then convolve with stride 1, " +
           "so their backward pass avoids oneDNN's strided kernel that divides by zero on CPUs that hide their cache sizes"
-        : $"oneDNN workaround off ({Reason})";
+        : $"oneDNN workaround {Summary}";
 
     /// <param name="setting"><c>auto</c>, <c>on</c> or <c>off</c>; null or empty means <c>auto</c>.</param>
     /// <param name="sysfsRoot">Where sysfs is mounted (<c>/sys</c>; a test passes a folder of its own).</param>
