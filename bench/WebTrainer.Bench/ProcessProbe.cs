@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace WebTrainer.Bench;
 
-/// <summary>What the OS knows: this process's peak resident memory, and dropping a file from the page cache.</summary>
+/// <summary>What the OS knows: this process's peak resident memory, the CPU model, and dropping a file from the page cache.</summary>
 internal static partial class ProcessProbe
 {
     private const int PosixFadviseDontNeed = 4;
@@ -21,6 +21,22 @@ internal static partial class ProcessProbe
             }
         }
         return double.NaN;
+    }
+
+    /// <summary>The CPU as lscpu names it, from /proc/cpuinfo: "AMD EPYC, family 26, model 2".</summary>
+    public static string CpuModel()
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
+            }
+        }
+        return $"{fields.GetValueOrDefault("model name", "unknown CPU")}, family {fields.GetValueOrDefault("cpu family", "?")}, " +
+            $"model {fields.GetValueOrDefault("model", "?")}";
     }
 
     /// <summary>

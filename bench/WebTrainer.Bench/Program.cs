@@ -21,6 +21,7 @@ return args.FirstOrDefault() switch
     "loader" => LoaderBenchmark.Run(BenchArgs.Parse(args[1..])),
     "child" => ChildRun.Run(BenchArgs.Parse(args[1..])),
     "train" => await TrainingBenchmark.RunAsync(args[1..], cancel.Token),
+    IsolatedTrainingBenchmark.Command => await IsolatedTrainingBenchmark.RunOneAsync(args[1..], cancel.Token),
     "memory" => await MemoryBenchmark.RunAsync(args[1..], cancel.Token),
     "fit" => await FitCommand.RunAsync(args[1..], cancel.Token),
     "load" => await LoadBenchmark.RunAsync(args[1..], cancel.Token),
@@ -34,7 +35,8 @@ static int Usage()
           generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1] [--deflate] [--classes 101]
           loader   --file F [--images train_img] [--labels train_labels] [--batch 64] [--readers 1,2]
                    [--seconds 8] [--max-mb 2048] [--budget-mb 256] [--cache cold|warm]
-          train    [--fashion FILE] [--threads 2] [--batch 128] [--warmup 5] [--steps 10] [--rounds 3]
+          train    [--fashion FILE] [--threads 2] [--batch 128] [--resnet50-batch 32] [--warmup 5] [--steps 10] [--rounds 3]
+                   [--models small_cnn,resnet18,resnet50] [--batches float32,uint8] [--workaround on,off]
           memory   [--epochs 20] [--threads 2]
           fit      --data FILE [--arch small_cnn] [--epochs 5] [--batch 64] [--lr 0.001] [--threads 2] [--run-dir DIR]
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]

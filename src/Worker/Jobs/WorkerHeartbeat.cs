@@ -24,6 +24,8 @@ internal sealed partial class WorkerHeartbeat(WorkerRepository workers, IOptions
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Said once at start, with the rest of what this Worker announces: it decides whether ResNet-50 can train here.
+        OneDnnWorkaround.Current.Log(logger);
         using var timer = new PeriodicTimer(Interval);
         do
         {

@@ -106,6 +106,11 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
         {
             sink.Event("warning", $"No validation split: {session.Monitor.Name} is watched on the train split instead");
         }
+        var oneDnn = OneDnnWorkaround.Current;
+        if (oneDnn.Active || oneDnn.Risky)
+        {
+            sink.Event(oneDnn.Risky ? "warning" : "info", oneDnn.Description);
+        }
     }
 
     private void BeginEpoch(TrainingSession session, int epoch)
