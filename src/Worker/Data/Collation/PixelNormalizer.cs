@@ -1,3 +1,4 @@
+using TorchSharp;
 using WebTrainer.Worker.Data.Hdf5;
 using static TorchSharp.torch;
 
@@ -53,11 +54,16 @@ internal sealed class PixelNormalizer
         }
         // A new float32 tensor, never the stored one: the in-place ops below must not touch a pooled batch.
         x = x.to(ScalarType.Float32, copy: true);
-        x.mul_(Rescale);
+        // Explicit Scalars, disposed after the call: TorchSharp frees a Scalar only in its finalizer, and a temporary
+        // one (a float where a Scalar is taken, add_'s default alpha) is unreachable while libtorch still reads it,
+        // so a garbage collection then frees it under libtorch ("Expected false to be true", issue 9).
+        using var rescale = Rescale.ToScalar();
+        x.mul_(rescale);
         if (Scale is not null && Shift is not null)
         {
             var view = new long[] { 1, Scale.Length, 1, 1 };
-            x.mul_(tensor(Scale, device: device).view(view)).add_(tensor(Shift, device: device).view(view));
+            using var one = 1f.ToScalar();
+            x.mul_(tensor(Scale, device: device).view(view)).add_(tensor(Shift, device: device).view(view), one);
         }
         return x;
     }

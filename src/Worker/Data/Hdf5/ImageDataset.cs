@@ -72,7 +72,7 @@ internal sealed class ImageDataset : IDisposable
         {
             using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
             var (readPath, factory) = storage is not null && littleEndian
-                ? RawPath(file, handle, storage, shape, elementSize, rowBytes)
+                ? RawPath(file, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes)
                 : (null, null);
             return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
@@ -123,7 +123,7 @@ internal sealed class ImageDataset : IDisposable
     }
 
     private static (string?, Func<IRowReader>?) RawPath(string file, SafeFileHandle handle, StorageLayout storage, ulong[] shape,
-        int elementSize, long rowBytes)
+        ulong[] maxShape, int elementSize, long rowBytes)
     {
         long length = RandomAccess.GetLength(handle);
         var superblock = Superblock.Read(handle, file);
@@ -146,7 +146,7 @@ internal sealed class ImageDataset : IDisposable
         {
             return (null, null);
         }
-        var table = ChunkIndexReader.Read(handle, file, superblock, storage, shape, elementSize);
+        var table = ChunkIndexReader.Read(handle, file, superblock, storage, shape, maxShape, elementSize);
         if (table is null)
         {
             return (null, null);

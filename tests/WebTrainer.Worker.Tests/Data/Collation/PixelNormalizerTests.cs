@@ -30,6 +30,43 @@ public sealed class PixelNormalizerTests
         Assert.Equal(raw, stored.data<byte>().ToArray());
     }
 
+    /// <summary>
+    /// TorchSharp 0.107 frees a Scalar only in its finalizer, and a temporary one (a float passed where a
+    /// Scalar is taken) is unreachable while libtorch still reads it: a garbage collection at that moment
+    /// frees it under libtorch, which then fails with "Expected false to be true" or "Unknown scalar type"
+    /// (issue 9). Collections are forced here, as a pipeline that allocates makes them happen. A race: with
+    /// the temporaries this failed in most runs, not in every one.
+    /// </summary>
+    [Fact]
+    public void ToModelInput_SurvivesGarbageCollectionsDuringTheCall()
+    {
+        var normalizer = new PixelNormalizer(ImageLayout.Nhwc, 1f / 255, [0.4f, 0.5f, 0.3f], [0.2f, 0.25f, 0.3f]);
+        using var stored = zeros([64, 16, 16, 3], ScalarType.Byte);
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect(0);
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            for (int i = 0; i < 3_000; i++)
+            {
+                using var scope = NewDisposeScope();
+                normalizer.ToModelInput(stored, CPU);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
+
     [Fact]
     public void MeanWithoutStd_IsRefused()
     {

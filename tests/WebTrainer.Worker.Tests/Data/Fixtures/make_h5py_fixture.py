@@ -20,7 +20,7 @@ with h5py.File("h5py_layouts.h5", "w", libver="earliest") as f:
     f.create_dataset("contiguous", data=u8)
 
 with h5py.File("h5py_layouts_latest.h5", "w", libver="latest") as f:
-    # Layout v4: a fixed array of more than 2^10 entries is paged; extensible arrays fall back to PureHDF.
+    # Layout v4: a fixed array of more than 2^10 entries is paged; maxshape gives an extensible array.
     f.create_dataset("fixed_array_paged_gzip", data=many, chunks=(1, 6, 5, 3), compression="gzip")
     f.create_dataset("fixed_array_paged", data=many, chunks=(1, 6, 5, 3))
     f.create_dataset("extensible_array", data=u8, chunks=(4, 12, 10, 3), maxshape=(None, 12, 10, 3))

@@ -3,15 +3,17 @@ using Microsoft.Win32.SafeHandles;
 namespace WebTrainer.Worker.Data.Hdf5.Raw;
 
 /// <summary>
-/// Builds a <see cref="ChunkTable"/> from the chunk index types that image files actually use: the
-/// version-1 B-tree (libhdf5's and h5py's default), and the single-chunk, implicit and fixed-array
-/// indexes of layout v4 (what PureHDF writes, and libhdf5 with the latest format). Returns null for
-/// the rest (extensible array, version-2 B-tree), which PureHDF's own reader then serves.
+/// Builds a <see cref="ChunkTable"/> from every chunk index HDF5 has: the version-1 B-tree (libhdf5's
+/// and h5py's default), and the single-chunk, implicit, fixed-array, extensible-array and version-2
+/// B-tree indexes of layout v4 (what PureHDF writes, and libhdf5 with the latest format, the last two
+/// for resizable datasets). Returns null for an index laid out in a way these readers do not know,
+/// which PureHDF's own reader then serves.
 /// </summary>
 internal static class ChunkIndexReader
 {
+    /// <param name="maxShape">The dataspace's maximum extent (<see cref="ulong.MaxValue"/> for unlimited), which the extensible array's element order follows.</param>
     public static ChunkTable? Read(SafeFileHandle handle, string file, Superblock superblock, StorageLayout layout,
-        ulong[] shape, int elementSize)
+        ulong[] shape, ulong[] maxShape, int elementSize)
     {
         if (layout.ChunkDims is not { } chunkDims || chunkDims.Length != shape.Length || chunkDims.Any(c => c == 0))
         {
@@ -42,6 +44,12 @@ internal static class ChunkIndexReader
             case ChunkIndexKind.BTree1:
                 BTree1Index.Fill(table, handle, file, superblock, start, chunkBytes);
                 return table;
+            case ChunkIndexKind.ExtensibleArray:
+                return ExtensibleArrayIndex.Fill(table, handle, file, superblock, start, maxShape, chunkBytes, layout.Filters.Count > 0)
+                    ? table
+                    : null;
+            case ChunkIndexKind.BTree2:
+                return BTree2Index.Fill(table, handle, file, superblock, start, chunkBytes, layout.Filters.Count > 0) ? table : null;
             default:
                 return null;
         }
