@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training;
@@ -19,9 +20,15 @@ internal sealed class LossFunction(double labelSmoothing, IReadOnlyList<double>?
             return loss;
         }
         using var uniform = logProbabilities.mean([1]).neg().mean();
-        using var sharp = loss.mul(1 - labelSmoothing);
+        // Explicit Scalars held until the calls return: TorchSharp frees a temporary one in its finalizer,
+        // which a garbage collection can run while libtorch still reads it (see PixelNormalizer).
+        using var keep = (1 - labelSmoothing).ToScalar();
+        using var smoothing = labelSmoothing.ToScalar();
+        using var one = 1.0.ToScalar();
+        using var sharp = loss.mul(keep);
         loss.Dispose();
-        return sharp.add(uniform.mul(labelSmoothing));
+        using var spread = uniform.mul(smoothing);
+        return sharp.add(spread, one);
     }
 
     public void Dispose() => _weights?.Dispose();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training.Models;
 using static TorchSharp.torch;
@@ -23,7 +24,10 @@ internal static class TrainStep
         var (logits, auxiliary) = model.ForwardTraining(x);
         var loss = criterion.Compute(logits, y);
         // The auxiliary head (InceptionV3) adds to what is minimised; the reported loss is the main head's alone.
-        var objective = auxiliary is null ? loss : loss + criterion.Compute(auxiliary, y) * model.AuxiliaryLossWeight;
+        // An explicit Scalar held until the call returns: a temporary one can be finalized under libtorch (see PixelNormalizer).
+        using var weight = model.AuxiliaryLossWeight.ToScalar();
+        using var one = 1.0.ToScalar();
+        var objective = auxiliary is null ? loss : loss.add(criterion.Compute(auxiliary, y).mul(weight), one);
         objective.backward();
         optimizer.step();
         metrics.Add(logits.detach(), y, loss.item<float>());
