@@ -20,8 +20,8 @@ internal sealed class JobSpecValidator : AbstractValidator<JobSpec>
         RuleFor(s => s.Dataset.Validation!.Labels).NotEmpty().OverridePropertyName("dataset.validation.labels").When(s => s.Dataset.Validation is not null);
         RuleFor(s => s.Dataset.Test!.Images).NotEmpty().OverridePropertyName("dataset.test.images").When(s => s.Dataset.Test is not null);
         RuleFor(s => s.Dataset.Test!.Labels).NotEmpty().OverridePropertyName("dataset.test.labels").When(s => s.Dataset.Test is not null);
-        RuleFor(s => s.Dataset.SplitFractions).Must(f => f is null || (f.Train > 0 && f.Validation >= 0 && f.Test >= 0 && Math.Abs(f.Train + f.Validation + f.Test - 1) < 1e-6))
-            .OverridePropertyName("dataset.splitFractions").WithMessage("train must be > 0, validation and test >= 0, and the three must sum to 1");
+        RuleFor(s => s.Dataset.SplitFractions).Must(f => f is null || f.IsValid)
+            .OverridePropertyName("dataset.splitFractions").WithMessage(SplitFractions.Rule);
         RuleFor(s => s.Dataset).Must(d => d.SplitFractions is null || (d.Validation is null && d.Test is null))
             .OverridePropertyName("dataset").WithMessage("give either validation/test dataset pairs or splitFractions, not both");
 
@@ -40,16 +40,16 @@ internal sealed class JobSpecValidator : AbstractValidator<JobSpec>
         RuleFor(s => s.Training.Sampling).Must(m => SamplingModes.All.Contains(m)).OverridePropertyName("training.sampling")
             .WithMessage(s => $"unknown sampling '{s.Training.Sampling}'; choose one of: {string.Join(", ", SamplingModes.All)}");
         RuleFor(s => s.Training.ShuffleWindowBlocks).InclusiveBetween(1, 1_000_000).OverridePropertyName("training.shuffleWindowBlocks");
-        RuleFor(s => s.Training.Device).Must(d => d is "auto" or "cpu" or "cuda").OverridePropertyName("training.device")
-            .WithMessage("device must be auto, cpu or cuda");
+        RuleFor(s => s.Training.Device).Must(d => Devices.All.Contains(d)).OverridePropertyName("training.device")
+            .WithMessage($"device must be one of: {string.Join(", ", Devices.All)}");
         RuleFor(s => s.Training.LabelSmoothing).InclusiveBetween(0, 0.5).OverridePropertyName("training.labelSmoothing");
         RuleFor(s => s.Training.CheckpointEveryBatches).GreaterThanOrEqualTo(0).OverridePropertyName("training.checkpointEveryBatches");
         RuleFor(s => s.Training.MaxSamplesPerSplit).GreaterThanOrEqualTo(0).OverridePropertyName("training.maxSamplesPerSplit");
         RuleForEach(s => s.Training.ClassWeights).GreaterThan(0).OverridePropertyName("training.classWeights");
-        RuleFor(s => s.Training.Schedule!.Kind).Must(k => k is "step" or "cosine" or "plateau").OverridePropertyName("training.schedule.kind")
-            .WithMessage("schedule kind must be step, cosine or plateau").When(s => s.Training.Schedule is not null);
-        RuleFor(s => s.Training.EarlyStopping!.Monitor).Must(m => m is "val_loss" or "val_accuracy").OverridePropertyName("training.earlyStopping.monitor")
-            .WithMessage("monitor must be val_loss or val_accuracy").When(s => s.Training.EarlyStopping is not null);
+        RuleFor(s => s.Training.Schedule!.Kind).Must(k => ScheduleKinds.All.Contains(k)).OverridePropertyName("training.schedule.kind")
+            .WithMessage($"schedule kind must be one of: {string.Join(", ", ScheduleKinds.All)}").When(s => s.Training.Schedule is not null);
+        RuleFor(s => s.Training.EarlyStopping!.Monitor).Must(m => Monitors.All.Contains(m)).OverridePropertyName("training.earlyStopping.monitor")
+            .WithMessage($"monitor must be one of: {string.Join(", ", Monitors.All)}").When(s => s.Training.EarlyStopping is not null);
         RuleFor(s => s.Training.EarlyStopping!.Patience).GreaterThanOrEqualTo(1).OverridePropertyName("training.earlyStopping.patience")
             .When(s => s.Training.EarlyStopping is not null);
 

@@ -84,11 +84,10 @@ internal sealed class TrainingData : IDisposable
     /// <summary>A seeded shuffle of all rows cut by the fractions; each part sorted so reads stay sequential.</summary>
     internal static (long[] Train, long[] Validation, long[] Test) Split(int count, SplitFractions fractions, string file)
     {
-        double sum = fractions.Train + fractions.Validation + fractions.Test;
-        if (fractions.Train <= 0 || fractions.Validation < 0 || fractions.Test < 0 || Math.Abs(sum - 1) > 1e-6)
+        if (!fractions.IsValid)
         {
             throw new DatasetProblemException(file, null,
-                $"split fractions {fractions.Train}/{fractions.Validation}/{fractions.Test} must be non-negative, train > 0, and sum to 1");
+                $"split fractions {fractions.Train}/{fractions.Validation}/{fractions.Test}: {SplitFractions.Rule}");
         }
         var order = Permutation.Of(count, new SplitMix64((ulong)fractions.Seed));
         int trainCount = (int)Math.Round(count * fractions.Train);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Reporting;
 using WebTrainer.Worker.Storage;
 using WebTrainer.Worker.Training;
@@ -54,7 +55,7 @@ internal sealed partial class WorkerHeartbeat(WorkerRepository workers, IOptions
         long job = Interlocked.Read(ref _currentJob);
         try
         {
-            await workers.HeartbeatAsync(worker.Name, device, worker.Threads, JobQueues.ServedBy(device == "cuda"), _startedAt,
+            await workers.HeartbeatAsync(worker.Name, device, worker.Threads, JobQueues.ServedBy(device == Devices.Cuda), _startedAt,
                 job == 0 ? null : job, cancellationToken);
         }
         catch (Exception ex) when (DatabaseRetry.IsTransient(ex))

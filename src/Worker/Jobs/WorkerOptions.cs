@@ -1,3 +1,5 @@
+using WebTrainer.Shared.Jobs;
+
 namespace WebTrainer.Worker.Jobs;
 
 /// <summary>This Worker process: its name, device, threads and data pipeline sizes.</summary>
@@ -9,7 +11,7 @@ public sealed class WorkerOptions
     public string Name { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary><c>auto</c> (CUDA if present), <c>cpu</c> or <c>cuda</c>.</summary>
-    public string Device { get; set; } = "auto";
+    public string Device { get; set; } = Devices.Auto;
 
     /// <summary>libtorch intra- and inter-op threads.</summary>
     public int Threads { get; set; } = Environment.ProcessorCount;

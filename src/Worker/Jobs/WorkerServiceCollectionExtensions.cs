@@ -24,7 +24,7 @@ public static class WorkerServiceCollectionExtensions
     {
         services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.SectionName)
-            .Validate(o => o.Device is "auto" or "cpu" or "cuda", "Worker:Device must be auto, cpu or cuda")
+            .Validate(o => Devices.All.Contains(o.Device), $"Worker:Device must be one of: {string.Join(", ", Devices.All)}")
             .Validate(o => o.Threads >= 1, "Worker:Threads must be at least 1")
             .Validate(o => o.Readers >= 1, "Worker:Readers must be at least 1")
             .Validate(o => o.PrefetchBudgetMegabytes >= 1, "Worker:PrefetchBudgetMegabytes must be at least 1")
@@ -53,7 +53,7 @@ public static class WorkerServiceCollectionExtensions
             var worker = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
             server.ServerName = worker.Name;
             server.WorkerCount = 1;
-            server.Queues = JobQueues.ServedBy(worker.Device != "cpu" && TorchSharp.torch.cuda.is_available());
+            server.Queues = JobQueues.ServedBy(worker.Device != Devices.Cpu && TorchSharp.torch.cuda.is_available());
         });
         return services;
     }

@@ -25,7 +25,6 @@ internal sealed class JobCharts
     private readonly Ema _loss = new(SmoothingWeight);
     private readonly Ema _accuracy = new(SmoothingWeight);
     private (int Epoch, int Batch) _lastBatch;
-    private int _lastEpoch;
 
     public JobCharts()
     {
@@ -82,13 +81,9 @@ internal sealed class JobCharts
         Throughput.Add(0, x, batch.SamplesPerSecond);
     }
 
+    /// <summary>Adds an epoch the page does not have yet (JobFollower passes on only those: JobProgressMarks).</summary>
     public void AddEpoch(EpochMetrics epoch)
     {
-        if (epoch.Epoch <= _lastEpoch)
-        {
-            return;
-        }
-        _lastEpoch = epoch.Epoch;
         double x = epoch.Epoch;
         Loss.Add(EpochTrain, x, epoch.TrainLoss);
         Loss.Add(EpochValidation, x, epoch.ValidationLoss);

@@ -15,7 +15,7 @@ public sealed class TrainingForm
     public int Seed { get; set; } = 42;
     public string Sampling { get; set; } = SamplingModes.Random;
     public int ShuffleWindowBlocks { get; set; } = 8;
-    public string Device { get; set; } = "auto";
+    public string Device { get; set; } = Devices.Auto;
     public double LabelSmoothing { get; set; }
     public string ClassWeights { get; set; } = "";
     public int CheckpointEveryBatches { get; set; } = 200;
@@ -29,7 +29,7 @@ public sealed class TrainingForm
     public int SchedulePatience { get; set; } = 3;
 
     public bool UseEarlyStopping { get; set; }
-    public string Monitor { get; set; } = "val_loss";
+    public string Monitor { get; set; } = Monitors.ValidationLoss;
     public int Patience { get; set; } = 3;
     public double MinDelta { get; set; }
     public bool RestoreBest { get; set; } = true;
@@ -57,7 +57,7 @@ public sealed class TrainingForm
         MinLearningRate = spec.Schedule?.MinLearningRate ?? 0,
         SchedulePatience = spec.Schedule?.Patience ?? 3,
         UseEarlyStopping = spec.EarlyStopping is not null,
-        Monitor = spec.EarlyStopping?.Monitor ?? "val_loss",
+        Monitor = spec.EarlyStopping?.Monitor ?? Monitors.ValidationLoss,
         Patience = spec.EarlyStopping?.Patience ?? 3,
         MinDelta = spec.EarlyStopping?.MinDelta ?? 0,
         RestoreBest = spec.EarlyStopping?.RestoreBest ?? true,

@@ -10,9 +10,9 @@ namespace WebTrainer.Worker.Training.Schedules;
 /// </summary>
 internal sealed class LearningRateScheduler
 {
-    public const string Step = "step";
-    public const string Cosine = "cosine";
-    public const string Plateau = "plateau";
+    public const string Step = ScheduleKinds.Step;
+    public const string Cosine = ScheduleKinds.Cosine;
+    public const string Plateau = ScheduleKinds.Plateau;
     private const double PlateauThreshold = 1e-4;
 
     private readonly LearningRateSchedule? _schedule;

@@ -1,3 +1,4 @@
+using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
 
 namespace WebTrainer.Worker.Training.Schedules;
@@ -8,8 +9,8 @@ namespace WebTrainer.Worker.Training.Schedules;
 /// </summary>
 internal sealed record MonitoredMetric(string Name, bool HigherIsBetter)
 {
-    public const string ValidationLoss = "val_loss";
-    public const string ValidationAccuracy = "val_accuracy";
+    public const string ValidationLoss = Monitors.ValidationLoss;
+    public const string ValidationAccuracy = Monitors.ValidationAccuracy;
 
     public static MonitoredMetric For(string? monitor) => (monitor ?? ValidationLoss) switch
     {
