@@ -10,7 +10,7 @@ namespace WebTrainer.Worker.Jobs;
 /// Turns cancel requests into cancellation tokens of running jobs: LISTEN for instant delivery,
 /// plus a poll of the jobs table in case a notification was missed while disconnected.
 /// </summary>
-internal sealed partial class CancellationWatcher(NpgsqlDataSource dataSource, JobRepository jobs, ILogger<CancellationWatcher> logger)
+internal sealed partial class CancellationWatcher(PostgresListener listener, JobRepository jobs, ILogger<CancellationWatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -24,44 +24,21 @@ internal sealed partial class CancellationWatcher(NpgsqlDataSource dataSource, J
         return new Registration(this, jobId, source);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // The poll after every wake-up catches requests whose notification was missed while disconnected.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => listener.RunAsync(new ListenLoop
     {
-        while (!stoppingToken.IsCancellationRequested)
+        Channel = Notifications.CancelChannel,
+        OnNotification = payload =>
         {
-            try
+            if (long.TryParse(payload, out var id))
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) =>
-                {
-                    if (long.TryParse(e.Payload, out var id))
-                    {
-                        Cancel(id);
-                    }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Notifications.CancelChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                await PollAsync(stoppingToken);
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (!await connection.WaitAsync(PollInterval, stoppingToken))
-                    {
-                        await PollAsync(stoppingToken);
-                    }
-                }
+                Cancel(id);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
-            {
-                LogListenFailed(logger, ex.Message);
-                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+        },
+        OnWake = PollAsync,
+        WakeInterval = PollInterval,
+        RetryDelay = PollInterval,
+    }, stoppingToken);
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
@@ -101,7 +78,4 @@ internal sealed partial class CancellationWatcher(NpgsqlDataSource dataSource, J
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancel requested for job {JobId}")]
     private static partial void LogCancelling(ILogger logger, long jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancel listener lost its database connection ({Reason}); retrying")]
-    private static partial void LogListenFailed(ILogger logger, string reason);
 }

@@ -17,7 +17,7 @@ namespace WebTrainer.Worker.Jobs;
 /// lock dispatches, so there is one dispatcher at a time and another takes over if it dies.
 /// </summary>
 internal sealed partial class JobDispatcher(
-    NpgsqlDataSource dataSource,
+    PostgresListener listener,
     QueueRepository queue,
     IBackgroundJobClient hangfire,
     IOptions<JobQueueOptions> options,
@@ -26,41 +26,16 @@ internal sealed partial class JobDispatcher(
     private const long LeaderLockKey = 0x5754_4449_5350; // "WTDISP"
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => listener.RunAsync(new ListenLoop
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                if (!await TryLeadAsync(connection, stoppingToken))
-                {
-                    await Task.Delay(PollInterval * 5, stoppingToken);
-                    continue;
-                }
-                LogLeading(logger);
-                connection.Notification += (_, _) => { };
-                await using (var listen = new NpgsqlCommand($"LISTEN {QueueRepository.DispatchChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await DispatchAsync(stoppingToken);
-                    await connection.WaitAsync(PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (DatabaseRetry.IsTransient(ex))
-            {
-                LogLost(logger, ex.Message);
-                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+        Channel = QueueRepository.DispatchChannel,
+        Acquire = TryLeadAsync,
+        NotAcquiredDelay = PollInterval * 5,
+        OnListening = () => LogLeading(logger),
+        OnWake = DispatchAsync,
+        WakeInterval = PollInterval,
+        RetryDelay = PollInterval,
+    }, stoppingToken);
 
     /// <summary>Hands waiting jobs to Hangfire, one per free Worker.</summary>
     internal async Task DispatchAsync(CancellationToken cancellationToken)
@@ -98,7 +73,4 @@ internal sealed partial class JobDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dispatched job {JobId} to queue {Queue}")]
     private static partial void LogDispatched(ILogger logger, long jobId, string queue);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatcher lost its database connection ({Reason}); retrying")]
-    private static partial void LogLost(ILogger logger, string reason);
 }

@@ -23,6 +23,7 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton<WorkerRepository>();
         services.AddSingleton<QueueRepository>();
         services.AddSingleton<QueueForecast>();
+        services.AddSingleton<PostgresListener>();
         return services;
     }
 }
