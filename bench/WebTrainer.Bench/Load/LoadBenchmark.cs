@@ -65,7 +65,7 @@ internal static class LoadBenchmark
             }));
         }
         burst.Stop();
-        var queued = ContractJson.Deserialize<JobPage>(await http.GetStringAsync("/api/jobs?status=Queued&search=burst-&pageSize=1", cancellationToken)).Total;
+        var queued = ContractJson.Deserialize<JobListPage>(await http.GetStringAsync("/api/jobs?status=Queued&search=burst-&pageSize=1", cancellationToken)).Total;
 
         foreach (var connection in connections)
         {

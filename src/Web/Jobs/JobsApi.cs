@@ -44,7 +44,7 @@ internal static class JobsApi
         return TypedResults.Created($"/api/jobs/{id}", new JobCreated(id, JobStatus.Queued, $"/api/jobs/{id}"));
     }
 
-    internal static async Task<Results<Ok<JobPage>, ValidationProblem>> ListJobs(
+    internal static async Task<Results<Ok<JobListPage>, ValidationProblem>> ListJobs(
         JobRepository jobs, QueueForecast forecast, CancellationToken cancellationToken, [FromQuery] JobStatus? status = null, [FromQuery] string? owner = null,
         [FromQuery] string? search = null, [FromQuery] string sort = "created_desc", [FromQuery] int page = 1, [FromQuery] int pageSize = 50)
     {
@@ -57,7 +57,7 @@ internal static class JobsApi
         }
         var query = new JobQuery { Status = status, Owner = owner, Search = search, Sort = sort, Page = page, PageSize = pageSize };
         var (items, total) = await jobs.ListAsync(query, cancellationToken);
-        return TypedResults.Ok(new JobPage(await forecast.ApplyAsync(items, cancellationToken), total, page, pageSize));
+        return TypedResults.Ok(new JobListPage(await forecast.ApplyAsync(items, cancellationToken), total, page, pageSize));
     }
 
     internal static async Task<Results<Ok<JobDetail>, NotFound>> GetJob(

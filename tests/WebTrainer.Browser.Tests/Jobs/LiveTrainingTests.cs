@@ -240,7 +240,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         // A test that failed half-way may leave its job running; the next test would queue behind it.
         foreach (var status in new[] { JobStatus.Running, JobStatus.Queued })
         {
-            var jobs = await _system.Http.GetFromJsonAsync<JobPage>($"/api/jobs?status={status}", ContractJson.Options);
+            var jobs = await _system.Http.GetFromJsonAsync<JobListPage>($"/api/jobs?status={status}", ContractJson.Options);
             foreach (var job in jobs?.Items ?? [])
             {
                 (await _system.Http.PostAsync($"/api/jobs/{job.Id}/cancel", null)).Dispose();

@@ -143,11 +143,11 @@ public sealed class JobsApiTests(PostgresServer server) : WebOnlyTest(server)
     private async Task<long> SubmitAsync(string name) =>
         await Web.SubmitOkAsync(WebTrainerSystem.SmallSpec(Dataset) with { Name = name });
 
-    private async Task<JobPage> ListAsync(string query)
+    private async Task<JobListPage> ListAsync(string query)
     {
         using var response = await Web.Http.GetAsync("/api/jobs" + query);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET /api/jobs{query}: {(int)response.StatusCode} {body}");
-        return ContractJson.Deserialize<JobPage>(body);
+        return ContractJson.Deserialize<JobListPage>(body);
     }
 }

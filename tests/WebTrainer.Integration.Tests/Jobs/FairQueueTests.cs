@@ -84,7 +84,7 @@ public sealed class FairQueueTests(PostgresServer server)
         var second = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
         var third = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(file));
 
-        var page = ContractJson.Deserialize<JobPage>(await system.Http.GetStringAsync("/api/jobs?status=Queued"));
+        var page = ContractJson.Deserialize<JobListPage>(await system.Http.GetStringAsync("/api/jobs?status=Queued"));
 
         var queued = page.Items.OrderBy(j => j.QueuePosition).ToList();
         Assert.Equal([second, third], queued.Select(j => j.Id));

@@ -1,37 +1,38 @@
 using Plotly.Blazor;
+using Plotly.Blazor.Traces;
+using PlotLayout = Plotly.Blazor.Layout;
 
 namespace WebTrainer.Web.Components.Charts;
 
 /// <summary>
-/// Points waiting to be appended to a chart. Pages add points as updates arrive and flush a few
-/// times a second, so the browser gets one small <c>extendTraces</c> per flush instead of a redraw
-/// per batch.
+/// One chart's definition and the points waiting to be appended to it. Points added before the
+/// chart is drawn go straight into its traces; afterwards they wait in <see cref="Pending"/> until
+/// the page flushes them in one <c>extendTraces</c> call, a few times a second.
 /// </summary>
-internal sealed class LiveChart
+internal sealed class LiveChart(string id, PlotLayout layout, List<ITrace> traces)
 {
-    private readonly Dictionary<int, (List<object?> X, List<object?> Y)> _pending = [];
+    public string Id { get; } = id;
+    public PlotLayout Layout { get; } = layout;
+    public IList<ITrace> Traces { get; } = traces;
+    public PendingPoints Pending { get; } = new();
 
-    public void Add(int trace, double x, object? y)
+    /// <summary>Set by the page once plotly has drawn the chart; from then on points are appended.</summary>
+    public PlotlyChart? Chart { get; set; }
+
+    public void Add(int trace, double x, double? y)
     {
-        if (!_pending.TryGetValue(trace, out var points))
+        var value = ChartStyle.Value(y);
+        if (Chart is null)
         {
-            points = ([], []);
-            _pending[trace] = points;
+            var scatter = (Scatter)Traces[trace];
+            scatter.X.Add(x);
+            scatter.Y.Add(value!);
         }
-        points.X.Add(x);
-        points.Y.Add(y);
+        else
+        {
+            Pending.Add(trace, x, value);
+        }
     }
 
-    public async Task FlushAsync(PlotlyChart? chart, CancellationToken cancellationToken)
-    {
-        if (chart is null || _pending.Count == 0)
-        {
-            return;
-        }
-        var traces = _pending.Keys.Order().ToArray();
-        var xs = traces.Select(t => (IEnumerable<object>)_pending[t].X!).ToArray();
-        var ys = traces.Select(t => (IEnumerable<object>)_pending[t].Y!).ToArray();
-        _pending.Clear();
-        await chart.ExtendTraces(xs, ys, traces, cancellationToken: cancellationToken);
-    }
+    public Task FlushAsync(CancellationToken cancellationToken) => Pending.FlushAsync(Chart, cancellationToken);
 }

@@ -38,13 +38,13 @@ internal sealed class JobCharts
             [ChartStyle.Line("data stall %", ChartStyle.Validation, markers: true), ChartStyle.Line("read MB/s", ChartStyle.Train, markers: true, dashed: true, secondAxis: true)]);
     }
 
-    public LiveChartModel Loss { get; }
-    public LiveChartModel Accuracy { get; }
-    public LiveChartModel LearningRate { get; }
-    public LiveChartModel Throughput { get; }
-    public LiveChartModel Pipeline { get; }
+    public LiveChart Loss { get; }
+    public LiveChart Accuracy { get; }
+    public LiveChart LearningRate { get; }
+    public LiveChart Throughput { get; }
+    public LiveChart Pipeline { get; }
 
-    public IEnumerable<LiveChartModel> All => [Loss, Accuracy, LearningRate, Throughput, Pipeline];
+    public IEnumerable<LiveChart> All => [Loss, Accuracy, LearningRate, Throughput, Pipeline];
 
     /// <summary>Fills the traces from history, before the charts are first drawn.</summary>
     public void Load(IReadOnlyList<EpochMetrics> epochs, IReadOnlyList<BatchProgress> batches)
@@ -103,7 +103,7 @@ internal sealed class JobCharts
         ChartStyle.Line("validation", ChartStyle.Validation, markers: true),
     ];
 
-    private static LiveChartModel Chart(string id, PlotLayout layout, List<ITrace> traces) => new(id, layout, traces);
+    private static LiveChart Chart(string id, PlotLayout layout, List<ITrace> traces) => new(id, layout, traces);
 
     /// <summary>Exponential moving average with bias correction, so the first points are not pulled towards zero.</summary>
     private sealed class Ema(double weight)

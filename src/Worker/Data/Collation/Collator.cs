@@ -86,9 +86,9 @@ internal sealed class Collator
             pool.Return(images);
             throw;
         }
-        var start = Stopwatch.GetTimestamp();
         var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
-        _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
+        // Stored batches are not augmented or decoded here: their samples count, with no augment time.
+        _stats.AddAugment(0, rows.Length);
         return new Batch(epoch, index, rows, images, targets, Normalizer, pool.Return, onDispose);
     }
 

@@ -1,4 +1,0 @@
-namespace WebTrainer.Shared.Jobs;
-
-/// <summary>One page of the jobs list.</summary>
-public sealed record JobPage(IReadOnlyList<JobSummary> Items, int Total, int Page, int PageSize);
