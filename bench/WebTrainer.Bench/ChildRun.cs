@@ -49,7 +49,7 @@ internal static class ChildRun
     /// <summary>The floor under every loader's RSS: runtime, libtorch and the opened splits (labels in memory), nothing read.</summary>
     private static BenchResult Idle(string file, BenchArgs args)
     {
-        using var data = Open(file, args);
+        var data = Open(file, args);
         using (torch.empty(1))
         {
         }
@@ -115,7 +115,7 @@ internal static class ChildRun
     /// <summary>The same loop on this project's raw reader: isolates what batching, merging and parallel reads add.</summary>
     private static BenchResult NaiveRaw(string file, BenchArgs args, Limit limit)
     {
-        using var data = Open(file, args);
+        var data = Open(file, args);
         var images = data.Train.Images;
         using var reader = images.OpenReader();
         var buffer = new byte[images.RowBytes];
@@ -136,7 +136,7 @@ internal static class ChildRun
 
     private static async Task<BenchResult> Loader(string file, BenchArgs args, Limit limit)
     {
-        using var data = Open(file, args);
+        var data = Open(file, args);
         var sampling = args.Text("mode");
         bool augment = args.Text("augment", "0") == "1";
         bool stored = args.Text("batches", "float") == "uint8";

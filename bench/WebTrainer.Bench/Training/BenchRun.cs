@@ -74,7 +74,6 @@ internal sealed class BenchRun : IAsyncDisposable
             await _batches.DisposeAsync();
         }
         _session.Dispose();
-        _data.Dispose();
     }
 
     private sealed class SilentSink : IProgressSink

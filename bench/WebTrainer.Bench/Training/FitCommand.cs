@@ -34,7 +34,7 @@ internal static class FitCommand
             Device = "cpu",
         });
         var sink = new ConsoleSink();
-        using var training = TrainingData.Open(file, spec.Dataset);
+        var training = TrainingData.Open(file, spec.Dataset);
         var wall = Stopwatch.StartNew();
         var test = await new Trainer(new TrainerSettings { Device = "cpu", RunDirectory = options.Text("run-dir") }, sink)
             .RunAsync(spec, training, cancellationToken);

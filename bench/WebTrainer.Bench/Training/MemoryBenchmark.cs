@@ -30,7 +30,7 @@ internal static partial class MemoryBenchmark
         });
         var readings = new List<(int Epoch, double RssMb, double TrimmedMb, double ManagedMb)>();
         var sink = new ConsoleSink(m => readings.Add((m.Epoch, ResidentMegabytes(), TrimmedMegabytes(), GC.GetTotalMemory(false) / 1e6)), quiet: true);
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
         double before = ResidentMegabytes();
         var test = await new Trainer(new TrainerSettings { Device = "cpu" }, sink).RunAsync(spec, data, cancellationToken);
 

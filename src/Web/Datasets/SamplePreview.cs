@@ -23,7 +23,7 @@ internal sealed class SamplePreview(DataRoots roots)
         {
             throw new ArgumentOutOfRangeException(nameof(rows), $"ask for 1 to {MaxRows} rows");
         }
-        using var images = ImageDataset.Open(roots.ResolveExisting(file), dataset);
+        var images = ImageDataset.Open(roots.ResolveExisting(file), dataset);
         foreach (var row in rows)
         {
             if (row < 0 || row >= images.Count)

@@ -5,16 +5,13 @@ using WebTrainer.Worker.Data.Sampling;
 namespace WebTrainer.Worker.Data;
 
 /// <summary>The opened splits of a run's dataset file, checked against each other.</summary>
-internal sealed class TrainingData : IDisposable
+internal sealed class TrainingData
 {
-    private readonly List<ImageDataset> _opened;
-
-    private TrainingData(SplitData train, SplitData? validation, SplitData? test, List<ImageDataset> opened)
+    private TrainingData(SplitData train, SplitData? validation, SplitData? test)
     {
         Train = train;
         Validation = validation;
         Test = test;
-        _opened = opened;
     }
 
     public SplitData Train { get; }
@@ -27,40 +24,26 @@ internal sealed class TrainingData : IDisposable
 
     public static TrainingData Open(string file, DatasetSpec spec, int maxSamplesPerSplit = 0)
     {
-        var opened = new List<ImageDataset>();
-        try
-        {
-            var train = OpenPair(file, "train", spec.Train, opened, null);
+            var train = OpenPair(file, "train", spec.Train, null);
             if (spec.SplitFractions is { } fractions)
             {
                 var (trainRows, validationRows, testRows) = Split(train.Rows.Length, fractions, file);
                 return new TrainingData(
                     Limit(train with { Rows = trainRows }, maxSamplesPerSplit),
                     Limit(train with { Name = "validation", Rows = validationRows }, maxSamplesPerSplit),
-                    Limit(train with { Name = "test", Rows = testRows }, maxSamplesPerSplit),
-                    opened);
+                    Limit(train with { Name = "test", Rows = testRows }, maxSamplesPerSplit));
             }
-            var validation = spec.Validation is null ? null : OpenPair(file, "validation", spec.Validation, opened, train);
-            var test = spec.Test is null ? null : OpenPair(file, "test", spec.Test, opened, train);
+            var validation = spec.Validation is null ? null : OpenPair(file, "validation", spec.Validation, train);
+            var test = spec.Test is null ? null : OpenPair(file, "test", spec.Test, train);
             return new TrainingData(
                 Limit(train, maxSamplesPerSplit),
                 validation is null ? null : Limit(validation, maxSamplesPerSplit),
-                test is null ? null : Limit(test, maxSamplesPerSplit),
-                opened);
-        }
-        catch
-        {
-            opened.ForEach(d => d.Dispose());
-            throw;
-        }
+                test is null ? null : Limit(test, maxSamplesPerSplit));
     }
 
-    public void Dispose() => _opened.ForEach(d => d.Dispose());
-
-    private static SplitData OpenPair(string file, string name, SplitSpec pair, List<ImageDataset> opened, SplitData? train)
+    private static SplitData OpenPair(string file, string name, SplitSpec pair, SplitData? train)
     {
         var images = ImageDataset.Open(file, pair.Images);
-        opened.Add(images);
         var labels = LabelDataset.Read(file, pair.Labels, train?.Labels.ClassCount);
         if (labels.Count != images.Count)
         {

@@ -23,7 +23,7 @@ public sealed class DataLoaderTests : IDisposable
     [MemberData(nameof(Modes))]
     public async Task EveryEpoch_VisitsEveryRowExactlyOnce(string sampling, bool chunked)
     {
-        using var data = Open(chunked);
+        var data = Open(chunked);
         var loader = Loaders.Make(data.Train, sampling);
 
         foreach (var epoch in new[] { 1, 2 })
@@ -41,7 +41,7 @@ public sealed class DataLoaderTests : IDisposable
     [InlineData(SamplingModes.Chunked)]
     public async Task Epochs_DifferInOrder(string sampling)
     {
-        using var data = Open(chunked: true);
+        var data = Open(chunked: true);
         var loader = Loaders.Make(data.Train, sampling);
 
         var first = await Loaders.ReadEpochAsync(loader, 1);
@@ -56,7 +56,7 @@ public sealed class DataLoaderTests : IDisposable
     [InlineData(SamplingModes.Sequential)]
     public async Task SameSeed_GivesIdenticalBatches_AcrossRunsAndReaderCounts(string sampling)
     {
-        using var data = Open(chunked: true);
+        var data = Open(chunked: true);
         var augmentation = new AugmentationSpec { HorizontalFlip = true, RotationRange = 20, BrightnessRange = 0.2 };
 
         var one = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 1, augmentation: augmentation), 3);
@@ -78,7 +78,7 @@ public sealed class DataLoaderTests : IDisposable
     [InlineData(SamplingModes.Random, 11)] // the last batch only
     public async Task ResumingMidEpoch_YieldsExactlyTheRemainingBatches(string sampling, int startBatch)
     {
-        using var data = Open(chunked: false);
+        var data = Open(chunked: false);
         var augmentation = new AugmentationSpec { ZoomRange = 0.2, ContrastRange = 0.3 };
         var full = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, augmentation: augmentation), 5);
 
@@ -95,7 +95,7 @@ public sealed class DataLoaderTests : IDisposable
     [InlineData(SamplingModes.Sequential, true)]
     public async Task StoredBatches_AreIdentical_AcrossReaderCounts_AndOnResume(string sampling, bool chunked)
     {
-        using var data = Open(chunked);
+        var data = Open(chunked);
 
         var one = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 1, stored: true), 3);
         var four = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, readers: 4, stored: true), 3);
@@ -113,7 +113,7 @@ public sealed class DataLoaderTests : IDisposable
     [InlineData(SamplingModes.Chunked, true)]
     public async Task StoredBatches_GiveTheModelTheSameInput_AsCpuBatches(string sampling, bool chunked)
     {
-        using var data = Open(chunked);
+        var data = Open(chunked);
 
         var cpu = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling), 2);
         var stored = await Loaders.ReadEpochAsync(Loaders.Make(data.Train, sampling, stored: true), 2);
@@ -132,7 +132,7 @@ public sealed class DataLoaderTests : IDisposable
         var path = _temp.File("stored.h5");
         TestFiles.Split(path, Count, size: 8, chunks: [4, 8, 8, 3]);
         var raw = TestFiles.ReadAllWithPureHdf(path, "train_img");
-        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
 
         await foreach (var batch in Loaders.Make(data.Train, SamplingModes.Random, stored: true).ReadEpochAsync(1, 0, CancellationToken.None))
         {
@@ -153,7 +153,7 @@ public sealed class DataLoaderTests : IDisposable
     [Fact]
     public async Task Resuming_PastTheLastBatch_YieldsNothing()
     {
-        using var data = Open(chunked: false);
+        var data = Open(chunked: false);
         var loader = Loaders.Make(data.Train, SamplingModes.Random);
 
         Assert.Empty(await Loaders.ReadEpochAsync(loader, 1, loader.BatchesPerEpoch));
@@ -162,7 +162,7 @@ public sealed class DataLoaderTests : IDisposable
     [Fact]
     public async Task ChunkedSampling_DrawsEachBatchFromAWindowOfFewBlocks()
     {
-        using var data = Open(chunked: true); // 4 rows per chunk, blocks of one chunk
+        var data = Open(chunked: true); // 4 rows per chunk, blocks of one chunk
         var loader = Loaders.Make(data.Train, SamplingModes.Chunked, batchSize: 8, windowBlocks: 2);
 
         var batches = await Loaders.ReadEpochAsync(loader, 1);
@@ -177,7 +177,7 @@ public sealed class DataLoaderTests : IDisposable
         var path = _temp.File("pixels.h5");
         TestFiles.Split(path, Count, size: 8);
         var raw = TestFiles.ReadAllWithPureHdf(path, "train_img");
-        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
 
         await foreach (var batch in Loaders.Make(data.Train, SamplingModes.Random).ReadEpochAsync(1, 0, CancellationToken.None))
         {

@@ -33,7 +33,7 @@ public sealed class TrainingDataTests : IDisposable
         var path = TestFiles.Split(_temp.File("one.h5"), 50);
         var spec = new DatasetSpec { File = path, SplitFractions = new SplitFractions { Train = 0.6, Validation = 0.2, Test = 0.2 } };
 
-        using var data = TrainingData.Open(path, spec);
+        var data = TrainingData.Open(path, spec);
 
         Assert.Equal((30, 10, 10), (data.Train.Count, data.Validation!.Count, data.Test!.Count));
         Assert.Equal(5, data.ClassCount);
@@ -53,7 +53,7 @@ public sealed class TrainingDataTests : IDisposable
         file.Write(path);
         var spec = new DatasetSpec { File = path, Validation = new SplitSpec { Images = "val_img", Labels = "val_labels" } };
 
-        using var data = TrainingData.Open(path, spec);
+        var data = TrainingData.Open(path, spec);
 
         Assert.Equal((20, 6), (data.Train.Count, data.Validation!.Count));
         Assert.Null(data.Test);

@@ -27,7 +27,7 @@ public sealed class EarlyStoppingTests : IDisposable
             LearningRate = 0.003,
             EarlyStopping = new EarlyStoppingSpec { Monitor = "val_accuracy", MinDelta = 1.0, Patience = 2, RestoreBest = restoreBest },
         });
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
         var directory = TrainingFixture.RunDirectory(_temp, $"stop-{restoreBest}");
         var sink = new RecordingSink();
 

@@ -87,13 +87,13 @@ public sealed class FineTuningTests : IDisposable
     {
         var file = await TrainingFixture.SynthAsync(_temp);
         var spec = TrainingFixture.Spec(file, new TrainingSpec { Epochs = 1, BatchSize = 32, LearningRate = 0.003 });
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
         var first = TrainingFixture.RunDirectory(_temp, "first");
         await new Trainer(new TrainerSettings { RunDirectory = first }, new RecordingSink()).RunAsync(spec, data, CancellationToken.None);
 
         var other = await TrainingFixture.SynthAsync(_temp, classes: 3);
         var tuned = TrainingFixture.Spec(other, spec.Training, new ModelSpec { PretrainedWeights = "first/model.weights", FreezeBackboneEpochs = 1 });
-        using var otherData = TrainingData.Open(other, tuned.Dataset);
+        var otherData = TrainingData.Open(other, tuned.Dataset);
         var sink = new RecordingSink();
         var test = await new Trainer(new TrainerSettings { PretrainedWeightsFile = new RunDirectory(first).ModelWeights }, sink)
             .RunAsync(tuned, otherData, CancellationToken.None);

@@ -61,7 +61,7 @@ public sealed class H5pyLayoutTrainingTests
             },
             Training = new TrainingSpec { Epochs = 2, BatchSize = 32, LearningRate = 0.003, Seed = 9 },
         };
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
         var sink = new RecordingSink();
         var test = await new Trainer(new TrainerSettings(), sink).RunAsync(spec, data, CancellationToken.None);
         Assert.NotNull(test);

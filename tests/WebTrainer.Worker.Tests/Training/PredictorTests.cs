@@ -19,8 +19,8 @@ public sealed class PredictorTests : IDisposable
     {
         var file = await TrainingFixture.SynthAsync(_temp, count: 1500, size: Size, classes: 4);
         var spec = TrainingFixture.Spec(file, new TrainingSpec { Epochs = 3, BatchSize = 32, LearningRate = 0.003 });
-        using (var data = TrainingData.Open(file, spec.Dataset))
         {
+            var data = TrainingData.Open(file, spec.Dataset);
             var directory = TrainingFixture.RunDirectory(_temp, "run");
             await new Trainer(new TrainerSettings { RunDirectory = directory }, new RecordingSink()).RunAsync(spec, data, CancellationToken.None);
         }
@@ -54,8 +54,8 @@ public sealed class PredictorTests : IDisposable
     {
         var file = await TrainingFixture.SynthAsync(_temp, count: 300, size: Size, classes: 4);
         var spec = TrainingFixture.Spec(file, new TrainingSpec { Epochs = 1, BatchSize = 32 });
-        using (var data = TrainingData.Open(file, spec.Dataset))
         {
+            var data = TrainingData.Open(file, spec.Dataset);
             await new Trainer(new TrainerSettings { RunDirectory = TrainingFixture.RunDirectory(_temp, "run") }, new RecordingSink())
                 .RunAsync(spec, data, CancellationToken.None);
         }

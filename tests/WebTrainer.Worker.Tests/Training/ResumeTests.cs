@@ -19,7 +19,7 @@ public sealed class ResumeTests : IDisposable
     {
         var file = await TrainingFixture.SynthAsync(_temp);
         var spec = MakeSpec(file, setup);
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
 
         var straightDirectory = TrainingFixture.RunDirectory(_temp, setup + "-straight");
         var straightSink = new RecordingSink();
@@ -63,7 +63,7 @@ public sealed class ResumeTests : IDisposable
     {
         var file = await TrainingFixture.SynthAsync(_temp);
         var spec = MakeSpec(file, "sgd-plateau") with { Training = MakeSpec(file, "sgd-plateau").Training with { Epochs = 1 } };
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
         var directory = TrainingFixture.RunDirectory(_temp, "refuse");
         await new Trainer(new TrainerSettings { RunDirectory = directory }, new RecordingSink()).RunAsync(spec, data, CancellationToken.None);
         var checkpoint = File.ReadAllBytes(Path.Combine(directory, "last.ckpt"));

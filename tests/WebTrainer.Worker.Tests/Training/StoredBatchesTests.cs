@@ -16,7 +16,7 @@ public sealed class StoredBatchesTests : IDisposable
         var file = await TrainingFixture.SynthAsync(_temp);
         var plain = TrainingFixture.Spec(file, new TrainingSpec { BatchSize = 16 });
         var augmented = plain with { Augmentation = new AugmentationSpec { HorizontalFlip = true, Normalize = true } };
-        using var data = TrainingData.Open(file, plain.Dataset);
+        var data = TrainingData.Open(file, plain.Dataset);
 
         var withAugmentation = new SplitLoaders(augmented, data, new TrainerSettings());
         var withoutAugmentation = new SplitLoaders(plain, data, new TrainerSettings());
@@ -40,7 +40,7 @@ public sealed class StoredBatchesTests : IDisposable
         {
             Augmentation = new AugmentationSpec { Normalize = true },
         };
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
 
         var cpuSink = new RecordingSink();
         var cpu = await new Trainer(new TrainerSettings { StoredBatches = false }, cpuSink).RunAsync(spec, data, CancellationToken.None);

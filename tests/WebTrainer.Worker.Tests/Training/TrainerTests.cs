@@ -28,7 +28,7 @@ public sealed class TrainerTests : IDisposable
             Training = new TrainingSpec { Epochs = 3, BatchSize = 32, LearningRate = 0.003 },
         };
         TorchRuntime.Configure(2);
-        using var data = TrainingData.Open(file, spec.Dataset);
+        var data = TrainingData.Open(file, spec.Dataset);
         var sink = new RecordingSink();
 
         var test = await new Trainer(new TrainerSettings(), sink).RunAsync(spec, data, CancellationToken.None);

@@ -61,7 +61,7 @@ public static class DatasetValidator
         {
             cancellationToken.ThrowIfCancellationRequested();
             int before = problems.Count;
-            using var images = Open(problems, file, pair.Images);
+            var images = Open(problems, file, pair.Images);
             if (images is not null)
             {
                 Guard(problems, () =>

@@ -8,7 +8,7 @@ namespace WebTrainer.Worker.Data.Hdf5;
 /// An opened image dataset: its geometry, its storage, and a factory of row readers (one per
 /// pipeline thread). The chunk index is read once here and shared, read-only, by every reader.
 /// </summary>
-internal sealed class ImageDataset : IDisposable
+internal sealed class ImageDataset
 {
     /// <summary>Decoded chunks each reader keeps; a few chunks of typical image files.</summary>
     public const long ChunkCacheBytesPerReader = 32L * 1024 * 1024;
@@ -105,10 +105,6 @@ internal sealed class ImageDataset : IDisposable
             run = RunLength(sortedRows, i);
             reader.ReadRun(sortedRows[i], run, destination.Slice((int)(i * RowBytes), (int)(run * RowBytes)));
         }
-    }
-
-    public void Dispose()
-    {
     }
 
     /// <summary>How many rows from <paramref name="start"/> on are consecutive.</summary>

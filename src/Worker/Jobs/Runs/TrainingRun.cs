@@ -43,7 +43,7 @@ internal sealed partial class TrainingRun(
         try
         {
             var file = dataRoots.ResolveExisting(spec.Dataset.File);
-            using var data = TrainingData.Open(file, spec.Dataset, spec.Training.MaxSamplesPerSplit);
+            var data = TrainingData.Open(file, spec.Dataset, spec.Training.MaxSamplesPerSplit);
             var settings = new TrainerSettings
             {
                 Device = options.Value.Device,

@@ -15,7 +15,7 @@ public sealed class ChannelStatisticsTests : IDisposable
     {
         var path = TestFiles.Split(_temp.File("stats.h5"), 30, size: 8, chunks: [4, 8, 8, 3]);
         var raw = TestFiles.ReadAllWithPureHdf(path, "train_img");
-        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
 
         var stats = ChannelStatistics.Compute(data.Train, 1f / 255, CancellationToken.None);
 
@@ -35,22 +35,22 @@ public sealed class ChannelStatisticsTests : IDisposable
         var path = TestFiles.Split(_temp.File("cached.h5"), 20, size: 8);
         var cache = _temp.File("cache");
         ChannelStatistics first;
-        using (var data = TrainingData.Open(path, new DatasetSpec { File = path }))
         {
+            var data = TrainingData.Open(path, new DatasetSpec { File = path });
             first = ChannelStatistics.GetOrCompute(data.Train, 1f / 255, cache, CancellationToken.None);
         }
         var entry = Assert.Single(Directory.GetFiles(cache));
         // Plant a marker value: a second call must read it instead of recomputing.
         File.WriteAllText(entry, JsonSerializer.Serialize(new ChannelStatistics([9, 9, 9], [1, 1, 1])));
 
-        using (var data = TrainingData.Open(path, new DatasetSpec { File = path }))
         {
+            var data = TrainingData.Open(path, new DatasetSpec { File = path });
             Assert.Equal([9f, 9, 9], ChannelStatistics.GetOrCompute(data.Train, 1f / 255, cache, CancellationToken.None).Mean);
         }
 
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
-        using (var data = TrainingData.Open(path, new DatasetSpec { File = path }))
         {
+            var data = TrainingData.Open(path, new DatasetSpec { File = path });
             Assert.Equal(first.Mean, ChannelStatistics.GetOrCompute(data.Train, 1f / 255, cache, CancellationToken.None).Mean);
         }
     }

@@ -46,7 +46,7 @@ public sealed class H5pyLayoutTests
         var expected = ReadAll(Fixture("contiguous"), $"{split}_img", out var referencePath);
         Assert.Equal("contiguous (raw)", referencePath);
         Assert.Equal(expected, TestFiles.ReadAllWithPureHdf(Fixture(layout), $"{split}_img"));
-        using var images = ImageDataset.Open(Fixture(layout), $"{split}_img");
+        var images = ImageDataset.Open(Fixture(layout), $"{split}_img");
         Assert.Equal(expectedPath, images.ReadPath);
         long rowBytes = images.RowBytes;
         using var reader = images.OpenReader();
@@ -94,7 +94,7 @@ public sealed class H5pyLayoutTests
     [InlineData("earray_gzip", 1024)]
     public void Reader_OnResizableLayout_DoesNotAllocatePerByteRead_OnceWarm(string layout, int allowedBytesPerChunk)
     {
-        using var images = ImageDataset.Open(Fixture(layout), "train_img");
+        var images = ImageDataset.Open(Fixture(layout), "train_img");
         using var reader = images.OpenReader();
         var batches = Enumerable.Range(0, (int)images.Count).Select(i => (long)i).OrderBy(i => (i * 7919) % images.Count).Chunk(32)
             .Select(rows => rows.Order().ToArray()).ToArray();
@@ -121,7 +121,7 @@ public sealed class H5pyLayoutTests
 
     private static byte[] ReadAll(string file, string dataset, out string readPath)
     {
-        using var images = ImageDataset.Open(file, dataset);
+        var images = ImageDataset.Open(file, dataset);
         readPath = images.ReadPath;
         using var reader = images.OpenReader();
         var all = new byte[images.Count * images.RowBytes];

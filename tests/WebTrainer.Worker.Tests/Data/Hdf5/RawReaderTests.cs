@@ -66,7 +66,7 @@ public sealed class RawReaderTests : IDisposable
     public void ReadRows_AnnouncesEveryRunToTheOs_BeforeReadingAny()
     {
         var path = WriteLayouts();
-        using var images = ImageDataset.Open(path, "one_per_chunk_u8");
+        var images = ImageDataset.Open(path, "one_per_chunk_u8");
         var reader = new RecordingReader();
 
         images.ReadRows(reader, [2, 3, 4, 9, 20, 21], new byte[6 * images.RowBytes]);
@@ -90,7 +90,7 @@ public sealed class RawReaderTests : IDisposable
     private static void AssertMatchesPureHdf(string path, string dataset, string expectedPath)
     {
         var expected = TestFiles.ReadAllWithPureHdf(path, dataset);
-        using var images = ImageDataset.Open(path, dataset);
+        var images = ImageDataset.Open(path, dataset);
         Assert.Equal(expectedPath, images.ReadPath);
         long n = images.Count, rowBytes = images.RowBytes;
         Assert.Equal(expected.Length, n * rowBytes);

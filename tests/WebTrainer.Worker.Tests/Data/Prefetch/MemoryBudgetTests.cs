@@ -19,7 +19,7 @@ public sealed class MemoryBudgetTests : IDisposable
     public async Task Budget_BoundsTheBatchesHeldAtOnce_WhenTheTrainerIsSlow(bool stored, int pixelBytes)
     {
         var path = TestFiles.Split(_temp.File("budget.h5"), 200, size: 16);
-        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
         long batchBytes = 8 * (pixelBytes + 8);
         var loader = Loaders.Make(data.Train, SamplingModes.Random, readers: 4, batchSize: 8, budgetBytes: 3 * batchBytes + 100, stored: stored);
         Assert.Equal(3, loader.Capacity);
@@ -45,7 +45,7 @@ public sealed class MemoryBudgetTests : IDisposable
     public async Task Budget_SmallerThanOneBatch_StillLetsOneBatchThrough()
     {
         var path = TestFiles.Split(_temp.File("tiny.h5"), 40, size: 16);
-        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
         var loader = Loaders.Make(data.Train, SamplingModes.Sequential, readers: 2, batchSize: 8, budgetBytes: 1000);
 
         var batches = await Loaders.ReadEpochAsync(loader, 1);
@@ -58,7 +58,7 @@ public sealed class MemoryBudgetTests : IDisposable
     public async Task StoppingEarly_GivesEveryByteBack()
     {
         var path = TestFiles.Split(_temp.File("early.h5"), 200, size: 16);
-        using var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
         var loader = Loaders.Make(data.Train, SamplingModes.Random, readers: 3, batchSize: 8);
 
         await foreach (var batch in loader.ReadEpochAsync(1, 0, CancellationToken.None))
