@@ -39,6 +39,7 @@ internal static partial class RunCommand
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand));
         LogStarting(logger, jobId, attempt, Environment.ProcessId, worker.Threads);
         TorchRuntime.Configure(worker.Threads);
+        OneDnnWorkaround.Current.Log(logger);
         var position = new RunPosition();
         // The heartbeat: every batch handed to the model, before it is used, so a crash's position is exact
         // and a hung run falls silent.
