@@ -38,6 +38,7 @@ public sealed class DatabaseOutageTests(PostgresServer server)
         // Batches trained while the database was away were held and written afterwards (batch progress carries the Worker's clock).
         var heldRows = await Db.CountAsync(system.ConnectionString,
             $"SELECT count(*) FROM batch_progress WHERE job_id = @job AND recorded_at BETWEEN '{outageStart:O}' AND '{outageEnd:O}'", id);
-        Assert.True(heldRows > 0, "no batch progress from the outage reached the database");
+        // Several, not one: a Worker that stopped training until the database came back would still date one blocked batch inside the window.
+        Assert.True(heldRows >= 3, $"only {heldRows} batch progress rows from the 8 s outage reached the database");
     }
 }
