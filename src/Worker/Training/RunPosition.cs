@@ -11,6 +11,9 @@ internal sealed class RunPosition
     public const string ValidationSplit = "validation";
     public const string TestSplit = "test";
 
+    /// <summary>The pass over the train split that computes normalisation statistics before training.</summary>
+    public const string StatisticsPass = "statistics";
+
     private readonly Lock _gate = new();
     private RunPoint _current = RunPoint.None;
 

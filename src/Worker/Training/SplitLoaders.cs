@@ -21,7 +21,8 @@ internal sealed class SplitLoaders
         var seed = (ulong)spec.Training.Seed;
         var augmenter = new ImageAugmenter(spec.Augmentation, seed);
         var statistics = spec.Augmentation.Normalize
-            ? ChannelStatistics.GetOrCompute(data.Train, rescale, ChannelStatistics.DefaultCacheFolder, cancellationToken)
+            ? ChannelStatistics.GetOrCompute(data.Train, rescale, ChannelStatistics.DefaultCacheFolder, cancellationToken,
+                settings.Position is { } progress ? block => progress.Mark(RunPosition.StatisticsPass, block) : null)
             : null;
         Normalization = new InputNormalization(rescale, statistics?.Mean, statistics?.Std);
 

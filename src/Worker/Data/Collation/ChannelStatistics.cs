@@ -30,7 +30,8 @@ internal sealed record ChannelStatistics(float[] Mean, float[] Std)
         }
     }
 
-    public static ChannelStatistics GetOrCompute(SplitData split, float rescale, string cacheFolder, CancellationToken cancellationToken)
+    public static ChannelStatistics GetOrCompute(SplitData split, float rescale, string cacheFolder, CancellationToken cancellationToken,
+        Action<int>? blockRead = null)
     {
         var cacheFile = Path.Combine(cacheFolder, CacheKey(split, rescale) + ".json");
         try
@@ -45,7 +46,7 @@ internal sealed record ChannelStatistics(float[] Mean, float[] Std)
         {
             // A damaged cache entry is recomputed and overwritten.
         }
-        var computed = Compute(split, rescale, cancellationToken);
+        var computed = Compute(split, rescale, cancellationToken, blockRead);
         try
         {
             Directory.CreateDirectory(cacheFolder);
@@ -60,7 +61,8 @@ internal sealed record ChannelStatistics(float[] Mean, float[] Std)
         return computed;
     }
 
-    public static ChannelStatistics Compute(SplitData split, float rescale, CancellationToken cancellationToken)
+    /// <param name="blockRead">Told the index of each block of rows read: a pass over a large split takes minutes, and its run's heartbeat must go on.</param>
+    public static ChannelStatistics Compute(SplitData split, float rescale, CancellationToken cancellationToken, Action<int>? blockRead = null)
     {
         var images = split.Images;
         int channels = images.Channels, plane = images.Height * images.Width;
@@ -77,6 +79,7 @@ internal sealed record ChannelStatistics(float[] Mean, float[] Std)
             for (int start = 0; start < rows.Length; start += rowsPerRead)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                blockRead?.Invoke(start / rowsPerRead);
                 var batch = rows.AsSpan(start, Math.Min(rowsPerRead, rows.Length - start));
                 images.ReadRows(reader, batch, raw.AsSpan(0, (int)(batch.Length * images.RowBytes)));
                 for (int i = 0; i < batch.Length; i++)

@@ -11,6 +11,19 @@ public sealed class ChannelStatisticsTests : IDisposable
     private readonly TempDirectory _temp = new();
 
     [Fact]
+    public void Compute_ReportsEachBlockItReads_SoARunsHeartbeatGoesOnDuringThePass()
+    {
+        var path = TestFiles.Split(_temp.File("blocks.h5"), 30, size: 8);
+        var data = TrainingData.Open(path, new DatasetSpec { File = path });
+        var blocks = new List<int>();
+
+        ChannelStatistics.Compute(data.Train, 1f / 255, CancellationToken.None, blocks.Add);
+
+        // 30 rows of 192 bytes fit one 8 MB read.
+        Assert.Equal([0], blocks);
+    }
+
+    [Fact]
     public void Compute_MatchesADirectCalculation()
     {
         var path = TestFiles.Split(_temp.File("stats.h5"), 30, size: 8, chunks: [4, 8, 8, 3]);
