@@ -16,4 +16,33 @@ internal interface IRowReader : IDisposable
     void WillRead(long firstRow, int count)
     {
     }
+
+    /// <summary>
+    /// Reads the given rows, sorted ascending, into <paramref name="destination"/> in that order,
+    /// <paramref name="rowBytes"/> each. Consecutive rows go in one <see cref="ReadRun"/>; a reader that
+    /// can serve several runs from one read (chunks holding many rows) overrides this.
+    /// </summary>
+    void ReadRows(ReadOnlySpan<long> sortedRows, Span<byte> destination, long rowBytes)
+    {
+        for (int i = 0, run; i < sortedRows.Length; i += run)
+        {
+            run = RowRuns.Length(sortedRows, i);
+            ReadRun(sortedRows[i], run, destination.Slice((int)(i * rowBytes), (int)(run * rowBytes)));
+        }
+    }
+}
+
+/// <summary>Runs of consecutive rows in a sorted row list.</summary>
+internal static class RowRuns
+{
+    /// <summary>How many rows from <paramref name="start"/> on are consecutive.</summary>
+    public static int Length(ReadOnlySpan<long> sortedRows, int start)
+    {
+        int run = 1;
+        while (start + run < sortedRows.Length && sortedRows[start + run] == sortedRows[start] + run)
+        {
+            run++;
+        }
+        return run;
+    }
 }

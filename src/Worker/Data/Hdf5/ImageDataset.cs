@@ -50,7 +50,8 @@ internal sealed class ImageDataset
     /// <summary>Rows per chunk along the first axis (chunked storage), else null.</summary>
     public long? RowsPerChunk => Storage is { Class: StorageLayout.Chunked, ChunkDims: { } dims } ? (long)dims[0] : null;
 
-    public static ImageDataset Open(string file, string path)
+    /// <param name="chunkCacheBytes">Decoded chunks each reader keeps; tests shrink it to exercise eviction.</param>
+    public static ImageDataset Open(string file, string path, long chunkCacheBytes = ChunkCacheBytesPerReader)
     {
         using var h5 = Hdf5Files.Open(file);
         var dataset = Hdf5Files.Dataset(h5, file, path);
@@ -72,7 +73,7 @@ internal sealed class ImageDataset
         {
             using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
             var (readPath, factory) = storage is not null && littleEndian
-                ? RawPath(file, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes)
+                ? RawPath(file, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, chunkCacheBytes)
                 : (null, null);
             return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
@@ -97,29 +98,14 @@ internal sealed class ImageDataset
     {
         for (int i = 0, run; i < sortedRows.Length; i += run)
         {
-            run = RunLength(sortedRows, i);
+            run = RowRuns.Length(sortedRows, i);
             reader.WillRead(sortedRows[i], run);
         }
-        for (int i = 0, run; i < sortedRows.Length; i += run)
-        {
-            run = RunLength(sortedRows, i);
-            reader.ReadRun(sortedRows[i], run, destination.Slice((int)(i * RowBytes), (int)(run * RowBytes)));
-        }
-    }
-
-    /// <summary>How many rows from <paramref name="start"/> on are consecutive.</summary>
-    private static int RunLength(ReadOnlySpan<long> sortedRows, int start)
-    {
-        int run = 1;
-        while (start + run < sortedRows.Length && sortedRows[start + run] == sortedRows[start] + run)
-        {
-            run++;
-        }
-        return run;
+        reader.ReadRows(sortedRows, destination, RowBytes);
     }
 
     private static (string?, Func<IRowReader>?) RawPath(string file, SafeFileHandle handle, StorageLayout storage, ulong[] shape,
-        ulong[] maxShape, int elementSize, long rowBytes)
+        ulong[] maxShape, int elementSize, long rowBytes, long chunkCacheBytes)
     {
         long length = RandomAccess.GetLength(handle);
         var superblock = Superblock.Read(handle, file);
@@ -157,7 +143,7 @@ internal sealed class ImageDataset
         var decoder = storage.Filters.Count == 0 ? null : new ChunkDecoder(storage.Filters, elementSize);
         var filters = storage.Filters.Count == 0 ? "" : ", " + string.Join("+", storage.Filters.Select(f => f.Name));
         return ($"chunked [{string.Join(",", storage.ChunkDims!)}] {storage.Index}{filters} (raw)",
-            () => new ChunkedRowReader(file, table, decoder, elementSize, ChunkCacheBytesPerReader));
+            () => new ChunkedRowReader(file, table, decoder, elementSize, chunkCacheBytes));
     }
 
     private static (int C, int H, int W) Geometry(ulong[] shape, ImageLayout layout) => shape.Length switch

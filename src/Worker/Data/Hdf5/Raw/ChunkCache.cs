@@ -3,35 +3,40 @@ using System.Buffers;
 namespace WebTrainer.Worker.Data.Hdf5.Raw;
 
 /// <summary>
-/// A few decoded chunks of one reader, least recently used out first. Batches sorted by row and
-/// chunk-aligned sampling touch each chunk in a short burst, so a handful of chunks is enough;
-/// the byte limit keeps big chunks from costing much memory per reader.
+/// Decoded chunks of one reader, least recently used out first, as many as fit into the byte
+/// budget. Batches sorted by row and chunk-aware sampling touch each chunk in a short burst; small
+/// chunks (a few images each) are only worth their decode when the chunks of a whole shuffle window
+/// fit, so the count limit is high and lookups are by index, not by scanning.
 /// </summary>
 internal sealed class ChunkCache : IDisposable
 {
+    /// <summary>Most chunks kept, whatever their size: bounds the bookkeeping, not the bytes.</summary>
+    public const int MaxChunks = 4096;
+
     private readonly LinkedList<(long Index, byte[] Data)> _entries = new();
+    private readonly Dictionary<long, LinkedListNode<(long Index, byte[] Data)>> _byIndex = [];
     private readonly int _capacity;
     private readonly int _chunkBytes;
 
     public ChunkCache(int chunkBytes, long budgetBytes)
     {
         _chunkBytes = chunkBytes;
-        _capacity = (int)Math.Clamp(budgetBytes / Math.Max(1, chunkBytes), 1, 64);
+        _capacity = CapacityFor(chunkBytes, budgetBytes);
     }
+
+    /// <summary>How many chunks of <paramref name="chunkBytes"/> a cache of <paramref name="budgetBytes"/> keeps.</summary>
+    public static int CapacityFor(long chunkBytes, long budgetBytes) => (int)Math.Clamp(budgetBytes / Math.Max(1, chunkBytes), 1, MaxChunks);
 
     public int Capacity => _capacity;
 
     public bool TryGet(long index, out byte[] data)
     {
-        for (var node = _entries.First; node is not null; node = node.Next)
+        if (_byIndex.TryGetValue(index, out var node))
         {
-            if (node.Value.Index == index)
-            {
-                _entries.Remove(node);
-                _entries.AddFirst(node);
-                data = node.Value.Data;
-                return true;
-            }
+            _entries.Remove(node);
+            _entries.AddFirst(node);
+            data = node.Value.Data;
+            return true;
         }
         data = [];
         return false;
@@ -45,27 +50,24 @@ internal sealed class ChunkCache : IDisposable
         {
             var last = _entries.Last!;
             _entries.RemoveLast();
+            _byIndex.Remove(last.Value.Index);
             data = last.Value.Data;
         }
         else
         {
             data = ArrayPool<byte>.Shared.Rent(_chunkBytes);
         }
-        _entries.AddFirst((index, data));
+        _byIndex[index] = _entries.AddFirst((index, data));
         return data;
     }
 
     /// <summary>Forgets a chunk whose decode failed half-way.</summary>
     public void Remove(long index)
     {
-        for (var node = _entries.First; node is not null; node = node.Next)
+        if (_byIndex.Remove(index, out var node))
         {
-            if (node.Value.Index == index)
-            {
-                _entries.Remove(node);
-                ArrayPool<byte>.Shared.Return(node.Value.Data);
-                return;
-            }
+            _entries.Remove(node);
+            ArrayPool<byte>.Shared.Return(node.Value.Data);
         }
     }
 
@@ -76,5 +78,6 @@ internal sealed class ChunkCache : IDisposable
             ArrayPool<byte>.Shared.Return(data);
         }
         _entries.Clear();
+        _byIndex.Clear();
     }
 }

@@ -39,6 +39,9 @@ internal sealed class ChunkedRowReader : IRowReader
         _handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
     }
 
+    /// <summary>Bytes of chunks read and decoded so far (uncompressed size), the cost <see cref="Sampling.ReadCostModel"/> predicts.</summary>
+    public long ChunkBytesDecoded { get; private set; }
+
     public void ReadRun(long firstRow, int count, Span<byte> destination)
     {
         if (_decoder is null && _wholeRows)
@@ -128,13 +131,61 @@ internal sealed class ChunkedRowReader : IRowReader
         }
     }
 
+    /// <summary>
+    /// Rows that share chunks are served from one decode of each chunk: the runs of a batch that fall
+    /// into the same row of chunks are copied chunk by chunk, so a batch costs each chunk it touches
+    /// once however many of its images lie in it (what h5py's sorted fancy index does too). Without
+    /// this, each image re-reads every chunk it spans once the chunks of one chunk row outgrow the cache.
+    /// </summary>
+    public void ReadRows(ReadOnlySpan<long> sortedRows, Span<byte> destination, long rowBytes)
+    {
+        if (_decoder is null && _wholeRows)
+        {
+            for (int i = 0, run; i < sortedRows.Length; i += run)
+            {
+                run = RowRuns.Length(sortedRows, i);
+                ReadDirect(sortedRows[i], run, destination.Slice((int)(i * rowBytes), (int)(run * rowBytes)));
+            }
+            return;
+        }
+        long c0 = (long)_table.ChunkDims[0];
+        var runs = new List<(int Index, int Count)>();
+        for (int i = 0; i < sortedRows.Length;)
+        {
+            long g0 = sortedRows[i] / c0;
+            runs.Clear();
+            while (i < sortedRows.Length && sortedRows[i] / c0 == g0)
+            {
+                int run = 1;
+                while (i + run < sortedRows.Length && sortedRows[i + run] == sortedRows[i] + run && sortedRows[i + run] / c0 == g0)
+                {
+                    run++;
+                }
+                runs.Add((i, run));
+                i += run;
+            }
+            ReadChunkRow(g0, runs, sortedRows, destination);
+        }
+    }
+
     private void ReadThroughChunks(long firstRow, int count, Span<byte> destination)
+    {
+        Span<long> rows = count <= 256 ? stackalloc long[count] : new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            rows[i] = firstRow + i;
+        }
+        ReadRows(rows, destination, _rowBytes);
+    }
+
+    /// <summary>Copies every run of chunk row <paramref name="g0"/> out of its chunks, decoding each chunk once.</summary>
+    private void ReadChunkRow(long g0, List<(int Index, int Count)> runs, ReadOnlySpan<long> sortedRows, Span<byte> destination)
     {
         var shape = _table.Shape;
         var chunkDims = _table.ChunkDims;
         var grid = _table.Grid;
         int rank = shape.Length;
-        long c0 = (long)chunkDims[0], end = firstRow + count;
+        long c0 = (long)chunkDims[0];
         long innerChunks = 1;
         for (int d = 1; d < rank; d++)
         {
@@ -143,23 +194,24 @@ internal sealed class ChunkedRowReader : IRowReader
         Span<long> position = stackalloc long[rank];
         Span<long> origin = stackalloc long[rank];
         Span<long> extent = stackalloc long[rank];
-        for (long g0 = firstRow / c0; g0 * c0 < end; g0++)
+        for (long inner = 0; inner < innerChunks; inner++)
         {
-            long lo = Math.Max(firstRow, g0 * c0), hi = Math.Min(end, (g0 + 1) * c0);
-            for (long inner = 0; inner < innerChunks; inner++)
+            long rest = inner;
+            for (int d = rank - 1; d >= 1; d--)
             {
-                long rest = inner;
-                for (int d = rank - 1; d >= 1; d--)
-                {
-                    position[d] = rest % grid[d];
-                    rest /= grid[d];
-                    origin[d] = position[d] * (long)chunkDims[d];
-                    extent[d] = Math.Min((long)chunkDims[d], (long)shape[d] - origin[d]);
-                }
-                origin[0] = lo;
-                extent[0] = hi - lo;
-                var data = Chunk(g0 * innerChunks + inner);
-                _region.Copy(data, lo - g0 * c0, origin, extent, firstRow, destination);
+                position[d] = rest % grid[d];
+                rest /= grid[d];
+                origin[d] = position[d] * (long)chunkDims[d];
+                extent[d] = Math.Min((long)chunkDims[d], (long)shape[d] - origin[d]);
+            }
+            var data = Chunk(g0 * innerChunks + inner);
+            foreach (var (index, count) in runs)
+            {
+                long first = sortedRows[index];
+                origin[0] = first;
+                extent[0] = count;
+                _region.Copy(data, first - g0 * c0, origin, extent, first,
+                    destination.Slice((int)(index * _rowBytes), (int)(count * _rowBytes)));
             }
         }
     }
@@ -176,6 +228,7 @@ internal sealed class ChunkedRowReader : IRowReader
             return null;
         }
         var data = _cache.Add(linear);
+        ChunkBytesDecoded += _chunkBytes;
         try
         {
             if (_decoder is null)
