@@ -15,7 +15,7 @@ public sealed record TrainingSpec
     public int Seed { get; init; } = 42;
 
     /// <summary>One of <see cref="SamplingModes.All"/>; how the train split is shuffled each epoch.</summary>
-    public string Sampling { get; init; } = SamplingModes.Random;
+    public string Sampling { get; init; } = SamplingModes.Auto;
 
     /// <summary>Blocks per shuffle window in <c>chunked</c> sampling.</summary>
     public int ShuffleWindowBlocks { get; init; } = 8;

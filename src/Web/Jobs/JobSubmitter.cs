@@ -2,6 +2,7 @@ using FluentValidation;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Data.Sampling;
 using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Jobs;
@@ -24,7 +25,7 @@ internal sealed partial class JobSubmitter(
         {
             return SubmitResult.Invalid(validation.ToDictionary());
         }
-        var problem = await Task.Run(() => CheckDataset(spec, cancellationToken), cancellationToken);
+        var (problem, warnings) = await Task.Run(() => CheckDataset(spec, cancellationToken), cancellationToken);
         if (problem is not null)
         {
             return SubmitResult.Rejected(problem);
@@ -35,29 +36,46 @@ internal sealed partial class JobSubmitter(
         // The job waits in the jobs table; the dispatcher hands it to Hangfire when a Worker is free.
         await queueRepository.WakeDispatcherAsync(cancellationToken);
         LogQueued(logger, id, spec.Name, owner, queue);
-        return SubmitResult.Queued(id);
+        return SubmitResult.Queued(id, warnings);
     }
 
     /// <summary>
     /// The dataset file as the Worker will see it: shapes, dtypes, label range, matching lengths,
     /// NaN in a sample of float images — without reading every pixel of a 27 GB file.
     /// </summary>
-    private string? CheckDataset(JobSpec spec, CancellationToken cancellationToken)
+    private (string? Problem, IReadOnlyList<string> Warnings) CheckDataset(JobSpec spec, CancellationToken cancellationToken)
     {
         try
         {
             var file = dataRoots.ResolveExisting(spec.Dataset.File);
             DatasetValidator.Validate(file, spec.Dataset, cancellationToken);
-            return null;
+            return (null, ReadWarnings(file, spec));
         }
         catch (DataPathException ex)
         {
-            return $"dataset.file {ex.Message}";
+            return ($"dataset.file {ex.Message}", []);
         }
         catch (DatasetProblemException ex)
         {
-            return ex.Message;
+            return (ex.Message, []);
         }
+    }
+
+    /// <summary>The train images' read cost under the sampling the run will use, when it is far above the images' own bytes.</summary>
+    private static IReadOnlyList<string> ReadWarnings(string file, JobSpec spec)
+    {
+        var images = spec.Dataset.Train.Images;
+        var costs = ReadCostModel.Estimate(file, images, spec.Training.BatchSize);
+        var mode = ReadCostModel.Resolve(spec.Training.Sampling, costs);
+        if (costs.Of(mode).Ratio <= ReadCostModel.WarnRatio)
+        {
+            return [];
+        }
+        var fix = costs.Warning(images) is { } warning && mode == costs.Auto
+            ? warning
+            : $"{images}: {mode} sampling reads {costs.Of(mode).Ratio:0.#}× each image's bytes, {costs.Auto} {costs.Of(costs.Auto).Ratio:0.#}×; " +
+              "sampling \"auto\" picks the cheaper mode";
+        return [$"training.sampling: {fix}"];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued job {JobId} '{Name}' for {Owner} on queue {Queue}")]

@@ -41,7 +41,7 @@ internal static class JobsApi
             return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest, title: "The dataset cannot be used as specified");
         }
         var id = result.JobId!.Value;
-        return TypedResults.Created($"/api/jobs/{id}", new JobCreated(id, JobStatus.Queued, $"/api/jobs/{id}"));
+        return TypedResults.Created($"/api/jobs/{id}", new JobCreated(id, JobStatus.Queued, $"/api/jobs/{id}") { Warnings = result.Warnings });
     }
 
     internal static async Task<Results<Ok<JobListPage>, ValidationProblem>> ListJobs(

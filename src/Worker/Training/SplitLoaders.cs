@@ -2,6 +2,7 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Augmentation;
 using WebTrainer.Worker.Data.Collation;
+using WebTrainer.Worker.Data.Sampling;
 
 namespace WebTrainer.Worker.Training;
 
@@ -25,6 +26,9 @@ internal sealed class SplitLoaders
                 settings.Position is { } progress ? block => progress.Mark(RunPosition.StatisticsPass, block) : null)
             : null;
         Normalization = new InputNormalization(rescale, statistics?.Mean, statistics?.Std);
+        var costs = ReadCostModel.Estimate(data.Train.Images, spec.Training.BatchSize, settings.Readers);
+        Sampling = ReadCostModel.Resolve(spec.Training.Sampling, costs);
+        SamplingCosts = costs;
 
         DataLoader Make(SplitData split, bool train, string name)
         {
@@ -35,7 +39,7 @@ internal sealed class SplitLoaders
             var options = new LoaderOptions
             {
                 BatchSize = spec.Training.BatchSize,
-                Sampling = train ? spec.Training.Sampling : SamplingModes.Sequential,
+                Sampling = train ? Sampling : SamplingModes.Sequential,
                 ShuffleWindowBlocks = spec.Training.ShuffleWindowBlocks,
                 Seed = seed,
                 Readers = settings.Readers,
@@ -48,6 +52,19 @@ internal sealed class SplitLoaders
         Train = Make(data.Train, train: true, RunPosition.TrainSplit);
         Validation = data.Validation is { Count: > 0 } validation ? Make(validation, train: false, RunPosition.ValidationSplit) : null;
         Test = data.Test is { Count: > 0 } test ? Make(test, train: false, RunPosition.TestSplit) : null;
+    }
+
+    /// <summary>How the train split is shuffled: the spec's mode, with <c>auto</c> resolved for this file.</summary>
+    public string Sampling { get; }
+
+    /// <summary>What each sampling mode reads per image of the train split's file.</summary>
+    public ReadCosts SamplingCosts { get; }
+
+    /// <summary>For the run's log: the sampling used, why when it was chosen, and what it reads.</summary>
+    public string DescribeSampling(string requested)
+    {
+        var chosen = requested == SamplingModes.Auto ? $"auto chose {Sampling}" : Sampling;
+        return $"train sampling: {chosen} (bytes read per image against its own bytes: {SamplingCosts.Describe()})";
     }
 
     /// <summary>What every split's pixels went through; the model manifest records it for prediction.</summary>

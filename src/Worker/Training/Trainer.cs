@@ -2,6 +2,7 @@ using System.Globalization;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Data.Sampling;
 using WebTrainer.Worker.Training.Artifacts;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
@@ -102,6 +103,12 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
             $"{data.Validation?.Count ?? 0} validation, {data.Test?.Count ?? 0} test samples, {data.ClassCount} classes, " +
             $"{loaders.Train.BatchesPerEpoch} batches per epoch; images {input.DataChannels}x{input.DataHeight}x{input.DataWidth} " +
             $"enter the network as {input.Channels}x{input.Height}x{input.Width}; batches: {loaders.DescribeBatches()}"));
+        sink.Event("info", loaders.DescribeSampling(spec.Training.Sampling));
+        if (loaders.SamplingCosts.Of(loaders.Sampling) is { Ratio: > ReadCostModel.WarnRatio } cost)
+        {
+            sink.Event("warning", loaders.SamplingCosts.Warning(spec.Dataset.Train.Images)
+                ?? $"{spec.Dataset.Train.Images}: {loaders.Sampling} sampling reads {cost.Ratio:0.#}× each image's bytes; sampling \"auto\" picks the cheaper mode");
+        }
         if (loaders.Validation is null)
         {
             sink.Event("warning", $"No validation split: {session.Monitor.Name} is watched on the train split instead");

@@ -13,7 +13,7 @@ public sealed class TrainingForm
     public bool Nesterov { get; set; }
     public double WeightDecay { get; set; }
     public int Seed { get; set; } = 42;
-    public string Sampling { get; set; } = SamplingModes.Random;
+    public string Sampling { get; set; } = SamplingModes.Auto;
     public int ShuffleWindowBlocks { get; set; } = 8;
     public string Device { get; set; } = Devices.Auto;
     public double LabelSmoothing { get; set; }

@@ -1,5 +1,6 @@
 using PureHDF;
 using WebTrainer.Shared.Datasets;
+using WebTrainer.Worker.Data.Sampling;
 
 namespace WebTrainer.Worker.Data.Hdf5;
 
@@ -83,6 +84,7 @@ public static class Hdf5Inspector
         if (shape.Length >= 3 && pixelType is not null && layout is not null)
         {
             bool grey = shape.Length == 3, nhwc = layout == ImageLayout.Nhwc;
+            var costs = ReadCostModel.Estimate(shape, storage, pixelType.Value switch { PixelType.UInt8 => 1, PixelType.Float16 => 2, _ => 4 });
             return summary with
             {
                 Role = DatasetRoles.Images,
@@ -94,6 +96,10 @@ public static class Hdf5Inspector
                     Height = (int)(nhwc ? shape[1] : shape[2]),
                     Width = (int)(nhwc ? shape[2] : shape[3]),
                     PixelType = pixelType.Value.ToString().ToLowerInvariant(),
+                    ImageBytes = costs.ImageBytes,
+                    ReadCosts = costs.Modes,
+                    AutoSampling = costs.Auto,
+                    ReadWarning = costs.Warning(path),
                 },
             };
         }

@@ -25,7 +25,13 @@ public sealed class InspectorTests : IDisposable
         Assert.Equal(6, summary.Datasets.Count);
         var images = summary.Datasets.Single(d => d.Path == "train_img");
         Assert.Equal(DatasetRoles.Images, images.Role);
-        Assert.Equal(new ImageSummary { Layout = "NHWC", Count = 40, Channels = 3, Height = 8, Width = 8, PixelType = "uint8" }, images.Images);
+        Assert.Equal(new ImageSummary { Layout = "NHWC", Count = 40, Channels = 3, Height = 8, Width = 8, PixelType = "uint8" },
+            images.Images! with { ImageBytes = 0, ReadCosts = [], AutoSampling = "", ReadWarning = null });
+        // Contiguous: every mode reads exactly the images, so auto shuffles fully and nothing is wrong.
+        Assert.Equal(8 * 8 * 3, images.Images.ImageBytes);
+        Assert.Equal(["random 1", "chunked 1", "sequential 1"], images.Images.ReadCosts.Select(c => $"{c.Mode} {c.Ratio}"));
+        Assert.Equal("random", images.Images.AutoSampling);
+        Assert.Null(images.Images.ReadWarning);
         Assert.Equal([40L, 8, 8, 3], images.Shape);
         Assert.Equal("uint8", images.DType);
         var labels = summary.Datasets.Single(d => d.Path == "train_labels").Labels!;
@@ -37,6 +43,27 @@ public sealed class InspectorTests : IDisposable
         Assert.Equal(
             [("train", "train_img", "train_labels", 40L), ("validation", "valid_img", "valid_labels", 10L), ("test", "test_img", "test_labels", 12L)],
             summary.SuggestedSplits.Select(s => (s.Name, s.Images, s.Labels, s.Count)));
+    }
+
+    [Fact]
+    public void Inspect_ChunksSpanningManyImages_ShowTheReadCostAndWarnWithTheFix()
+    {
+        // Food-101's train_img with the chunks h5py guesses for it when compressing; the cost comes
+        // from the metadata alone, so one written pixel makes a 27 GB dataset's file a few KB.
+        var path = _temp.File("guessed.h5");
+        var dataset = new H5Dataset<byte[]>(fileDims: [70700, 299, 299, 3], chunks: [2210, 10, 19, 1],
+            datasetCreation: new PureHDF.VOL.Native.H5DatasetCreation { Filters = [TestFiles.Deflate] });
+        using (var writer = new H5File { ["train_img"] = dataset }.BeginWrite(path))
+        {
+            writer.Write(dataset, new byte[1], fileSelection: new PureHDF.Selections.HyperslabSelection(4, [0, 0, 0, 0], [1, 1, 1, 1]));
+        }
+
+        var images = Hdf5Inspector.Inspect(path, CancellationToken.None).Datasets.Single().Images!;
+
+        Assert.True(images.ReadCosts.Single(c => c.Mode == "random").Ratio > 100, string.Join(", ", images.ReadCosts));
+        Assert.NotNull(images.ReadWarning);
+        Assert.StartsWith("train_img: every shuffling mode reads at least", images.ReadWarning, StringComparison.Ordinal);
+        Assert.Contains("h5repack -l train_img:CHUNK=1x299x299x3", images.ReadWarning, StringComparison.Ordinal);
     }
 
     [Fact]
