@@ -21,18 +21,30 @@ internal static class GenerateCommand
         long count = args.Number("count", 1000);
         int size = (int)args.Number("size", 299);
         int classes = (int)args.Number("classes", 101);
-        bool chunked = args.Has("chunked") || args.Has("deflate");
-        uint chunkRows = (uint)args.Number("chunk-rows", 1);
+        bool chunked = args.Has("chunked") || args.Has("deflate") || args.Has("chunks");
+        ulong[] dims = [(ulong)count, (ulong)size, (ulong)size, 3];
+        // --chunks guess: what h5py picks when a script compresses without chunks=; --chunks A,B,C,D: exactly those.
+        uint[] chunkDims = args.Has("chunks")
+            ? args.Text("chunks") == "guess"
+                ? [.. WebTrainer.Worker.Data.Hdf5.H5pyChunkGuess.For(dims, 1).Select(c => (uint)c)]
+                : [.. args.Text("chunks").Split(',').Select(uint.Parse)]
+            : [(uint)args.Number("chunk-rows", 1), (uint)size, (uint)size, 3];
+        if (chunkDims.Length != 4 || chunkDims.Any(c => c == 0))
+        {
+            throw new ArgumentException($"--chunks needs 4 positive extents or 'guess', not {args.Text("chunks")}");
+        }
+        uint chunkRows = chunkDims[0];
+        bool wholeImageChunks = chunkDims[1] == size && chunkDims[2] == size && chunkDims[3] == 3;
         long rowBytes = (long)size * size * 3;
         var creation = args.Has("deflate") ? new H5DatasetCreation { Filters = [new H5Filter(1, null!)] } : default;
-        var images = new H5Dataset<byte[]>(fileDims: [(ulong)count, (ulong)size, (ulong)size, 3],
-            chunks: chunked ? [chunkRows, (uint)size, (uint)size, 3] : null, datasetCreation: creation);
+        var images = new H5Dataset<byte[]>(fileDims: dims, chunks: chunked ? chunkDims : null, datasetCreation: creation);
         var labels = new H5Dataset<byte[]>(fileDims: [(ulong)count, (ulong)classes]);
         var file = new H5File { ["train_img"] = images, ["train_labels"] = labels };
 
         var watch = Stopwatch.StartNew();
         var temp = path + ".partial";
-        bool rawFill = !args.Has("deflate");
+        // Raw filling needs rows to lie back to back in the file: contiguous, or unfiltered whole-image chunks.
+        bool rawFill = !args.Has("deflate") && (!chunked || wholeImageChunks);
         long rowsPerBlock = Math.Max(chunkRows, BlockBytes / rowBytes / chunkRows * chunkRows);
         var block = new byte[rowsPerBlock * rowBytes];
         using (var writer = file.BeginWrite(temp))
@@ -71,7 +83,7 @@ internal static class GenerateCommand
         File.Move(temp, path, overwrite: true);
         var bytes = new FileInfo(path).Length;
         Console.Error.WriteLine();
-        Console.WriteLine($"wrote {path}: {count} images {size}x{size}x3, {(chunked ? $"chunked {chunkRows} per chunk" : "contiguous")}" +
+        Console.WriteLine($"wrote {path}: {count} images {size}x{size}x3, {(chunked ? $"chunks ({string.Join(",", chunkDims)})" : "contiguous")}" +
             $"{(args.Has("deflate") ? ", deflate" : "")}, {bytes / 1e9:F2} GB in {watch.Elapsed.TotalSeconds:F0} s");
         return 0;
     }

@@ -60,13 +60,13 @@ internal static class LoaderBenchmark
         return 0;
     }
 
-    private static BenchResult Median(List<BenchResult> runs)
+    public static BenchResult Median(List<BenchResult> runs)
     {
         var ordered = runs.OrderBy(r => r.MegabytesPerSecond).ToList();
         return ordered[ordered.Count / 2] with { PeakRssMegabytes = runs.Max(r => r.PeakRssMegabytes), Repeats = runs.Count };
     }
 
-    private static BenchResult RunChild(IReadOnlyList<string> arguments)
+    public static BenchResult RunChild(IReadOnlyList<string> arguments)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };

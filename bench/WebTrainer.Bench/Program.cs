@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
 {
     "generate" => GenerateCommand.Run(BenchArgs.Parse(args[1..])),
     "loader" => LoaderBenchmark.Run(BenchArgs.Parse(args[1..])),
+    "layouts" => LayoutsBenchmark.Run(BenchArgs.Parse(args[1..])),
     "child" => ChildRun.Run(BenchArgs.Parse(args[1..])),
     "train" => await TrainingBenchmark.RunAsync(args[1..], cancel.Token),
     IsolatedTrainingBenchmark.Command => await IsolatedTrainingBenchmark.RunOneAsync(args[1..], cancel.Token),
@@ -32,9 +33,10 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage:
-          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1] [--deflate] [--classes 101]
+          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1 | --chunks guess|A,B,C,D] [--deflate] [--classes 101]
           loader   --file F [--images train_img] [--labels train_labels] [--batch 64] [--readers 1,2]
                    [--seconds 8] [--max-mb 2048] [--budget-mb 256] [--cache cold|warm]
+          layouts  --files A,B,.. [--mode random] [--readers 2] [--seconds 6] [--repeat 3] [--images train_img] [--labels train_labels]
           train    [--fashion FILE] [--threads 2] [--batch 128] [--resnet50-batch 32] [--warmup 5] [--steps 10] [--rounds 3]
                    [--models small_cnn,resnet18,resnet50] [--batches float32,uint8] [--workaround on,off]
           memory   [--epochs 20] [--threads 2]
