@@ -40,6 +40,40 @@ public sealed class DatasetsApiTests(PostgresServer server) : WebOnlyTest(server
     }
 
     [Fact]
+    public async Task GuessedChunks_InspectWarnsWithTheFix_AndSubmissionSaysSo()
+    {
+        // Food-101's train_img with the chunks h5py guesses for it when compressing: 2210 images x 10x19
+        // pixels x 1 channel. Only labels and one pixel are written; unwritten chunks read as zeros, and
+        // the costs come from the metadata.
+        const int count = 70_700;
+        var images = new PureHDF.H5Dataset<byte[]>(fileDims: [count, 299, 299, 3], chunks: [2210, 10, 19, 1],
+            datasetCreation: new PureHDF.VOL.Native.H5DatasetCreation { Filters = [new PureHDF.Filters.H5Filter(1, null!)] });
+        var labels = new PureHDF.H5Dataset(Enumerable.Range(0, count).Select(i => (long)(i % 4)).ToArray(), fileDims: [count]);
+        using (var writer = new PureHDF.H5File { ["train_img"] = images, ["train_labels"] = labels }.BeginWrite(Path.Combine(Web.DataRoot, "guessed.h5")))
+        {
+            writer.Write(images, new byte[1], fileSelection: new PureHDF.Selections.HyperslabSelection(4, [0, 0, 0, 0], [1, 1, 1, 1]));
+        }
+
+        var summary = ContractJson.Deserialize<DatasetFileSummary>(await Web.Http.GetStringAsync("/api/datasets/inspect?file=guessed.h5"));
+        var train = Assert.Single(summary.Datasets, d => d.Path == "train_img").Images!;
+        Assert.Equal(["random", "chunked", "sequential"], train.ReadCosts.Select(c => c.Mode));
+        Assert.True(train.ReadCosts[0].Ratio > 4, string.Join(", ", train.ReadCosts));
+        Assert.Equal("chunked", train.AutoSampling);
+        Assert.StartsWith("train_img: every shuffling mode reads at least", train.ReadWarning, StringComparison.Ordinal);
+        Assert.Contains("/api/datasets/optimize", train.ReadWarning, StringComparison.Ordinal);
+
+        var spec = WebTrainerSystem.SmallSpec("guessed.h5") with
+        {
+            Dataset = new DatasetSpec { File = "guessed.h5", SplitFractions = new SplitFractions { Train = 0.8, Validation = 0.2, Test = 0 } },
+        };
+        using var response = await Web.Http.PostAsJsonAsync("/api/jobs", spec, ContractJson.Options);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = ContractJson.Deserialize<JobCreated>(await response.Content.ReadAsStringAsync());
+        var warning = Assert.Single(created.Warnings);
+        Assert.StartsWith("training.sampling: train_img: every shuffling mode reads at least", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inspect_BadNames_Are400()
     {
         Assert.Equal(HttpStatusCode.BadRequest, (await Web.Http.GetAsync("/api/datasets/inspect?file=../x.h5")).StatusCode);

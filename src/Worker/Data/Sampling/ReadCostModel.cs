@@ -73,7 +73,7 @@ internal static class ReadCostModel
         double decoded = 0;
         long images = 0;
         int batchIndex = 0;
-        foreach (var batch in Batches(mode, count, grid.RowsPerChunk, imageBytes, batchSize, blockTargetBytes, windowBlocks))
+        foreach (var batch in Batches(mode, count, grid, imageBytes, batchSize, blockTargetBytes, windowBlocks, cacheBytes))
         {
             var cache = caches[batchIndex++ % readers];
             Array.Sort(batch);
@@ -118,8 +118,15 @@ internal static class ReadCostModel
         return false;
     }
 
-    private static IEnumerable<long[]> Batches(string mode, long count, long rowsPerChunk, long imageBytes, int batchSize,
-        long blockTargetBytes, int windowBlocks)
+    private static long[] ChunkedOrder(int rows, ChunkGrid grid, long imageBytes, long blockTargetBytes, int windowBlocks, long cacheBytes)
+    {
+        long blockRows = SamplerFactory.BlockRows(grid.RowsPerChunk, imageBytes, blockTargetBytes);
+        int window = SamplerFactory.WindowBlocks(grid, blockRows, windowBlocks, cacheBytes);
+        return new ChunkedSampler(new RowRange(rows), blockRows, window, 0x5EED).EpochOrder(0);
+    }
+
+    private static IEnumerable<long[]> Batches(string mode, long count, ChunkGrid grid, long imageBytes, int batchSize,
+        long blockTargetBytes, int windowBlocks, long cacheBytes)
     {
         if (mode == SamplingModes.Random && count > MaxSamplerRows)
         {
@@ -140,8 +147,7 @@ internal static class ReadCostModel
         long[] order = mode switch
         {
             SamplingModes.Random => new RandomSampler(rows, 0x5EED).EpochOrder(0),
-            SamplingModes.Chunked => new ChunkedSampler(new RowRange(rows), SamplerFactory.BlockRows(rowsPerChunk, imageBytes, blockTargetBytes),
-                windowBlocks, 0x5EED).EpochOrder(0),
+            SamplingModes.Chunked => ChunkedOrder(rows, grid, imageBytes, blockTargetBytes, windowBlocks, cacheBytes),
             _ => new SequentialSampler(rows).EpochOrder(0),
         };
         for (int start = 0, b = 0; start < order.Length && b < MaxBatches; start += batchSize, b++)
