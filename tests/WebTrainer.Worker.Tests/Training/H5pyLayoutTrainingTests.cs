@@ -65,6 +65,8 @@ public sealed class H5pyLayoutTrainingTests
         var sink = new RecordingSink();
         var test = await new Trainer(new TrainerSettings(), sink).RunAsync(spec, data, CancellationToken.None);
         Assert.NotNull(test);
+        // The spec leaves sampling at "auto": small whole-image chunks read like contiguous rows, so it shuffles fully, and says so.
+        Assert.Contains(sink.Events, e => e.Message.StartsWith("train sampling: auto chose random (bytes read per image", StringComparison.Ordinal));
         return (sink.Epochs, test);
     }
 
