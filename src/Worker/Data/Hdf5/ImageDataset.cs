@@ -66,13 +66,18 @@ internal sealed class ImageDataset
         int elementSize = pixelType == PixelType.UInt8 ? 1 : pixelType == PixelType.Float16 ? 2 : 4;
         long rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b)) * elementSize;
         var storage = PureHdfInternals.Layout(dataset);
-        bool littleEndian = !PureHdfInternals.IsBigEndian(dataset);
+        if (storage is not null && FilterSupport.Refusal(storage.Filters) is { } refusal)
+        {
+            throw new DatasetProblemException(file, path, refusal);
+        }
+        // One-byte pixels have no byte order; wider ones of unknown order are left to PureHDF.
+        bool? bigEndian = elementSize == 1 ? false : PureHdfInternals.IsBigEndian(dataset);
         var fallback = () => (IRowReader)new PureHdfRowReader(file, path, shape, pixelType);
         try
         {
             using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var (readPath, factory) = storage is not null && littleEndian
-                ? RawPath(file, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes)
+            var (readPath, factory) = storage is not null && bigEndian is { } swap
+                ? RawPath(file, path, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, swap)
                 : (null, null);
             return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
@@ -118,8 +123,21 @@ internal sealed class ImageDataset
         return run;
     }
 
-    private static (string?, Func<IRowReader>?) RawPath(string file, SafeFileHandle handle, StorageLayout storage, ulong[] shape,
-        ulong[] maxShape, int elementSize, long rowBytes)
+    /// <summary>The raw reader for this storage, if it has one: contiguous, or chunked with filters <see cref="ChunkDecoder"/> undoes.</summary>
+    private static (string?, Func<IRowReader>?) RawPath(string file, string path, SafeFileHandle handle, StorageLayout storage,
+        ulong[] shape, ulong[] maxShape, int elementSize, long rowBytes, bool bigEndian)
+    {
+        var (readPath, factory) = UnswappedRawPath(file, path, handle, storage, shape, maxShape, elementSize, rowBytes);
+        if (readPath is null || factory is null || !bigEndian)
+        {
+            return (readPath, factory);
+        }
+        return (readPath.Replace(" (raw)", ", big-endian (raw)", StringComparison.Ordinal),
+            () => new ByteSwappingRowReader(factory(), elementSize, rowBytes));
+    }
+
+    private static (string?, Func<IRowReader>?) UnswappedRawPath(string file, string path, SafeFileHandle handle, StorageLayout storage,
+        ulong[] shape, ulong[] maxShape, int elementSize, long rowBytes)
     {
         long length = RandomAccess.GetLength(handle);
         var superblock = Superblock.Read(handle, file);
@@ -154,10 +172,11 @@ internal sealed class ImageDataset
                 throw new EndOfStreamException($"chunk {i} needs bytes up to {table.Offsets[i] + table.StoredSizes[i]} but the file has {length}: the file is truncated");
             }
         }
-        var decoder = storage.Filters.Count == 0 ? null : new ChunkDecoder(storage.Filters, elementSize);
-        var filters = storage.Filters.Count == 0 ? "" : ", " + string.Join("+", storage.Filters.Select(f => f.Name));
-        return ($"chunked [{string.Join(",", storage.ChunkDims!)}] {storage.Index}{filters} (raw)",
-            () => new ChunkedRowReader(file, table, decoder, elementSize, ChunkCacheBytesPerReader));
+        var filters = storage.Filters;
+        var names = filters.Count == 0 ? "" : ", " + string.Join("+", filters.Select(f => f.Name));
+        return ($"chunked [{string.Join(",", storage.ChunkDims!)}] {storage.Index}{names} (raw)",
+            () => new ChunkedRowReader(file, path, table, filters.Count == 0 ? null : new ChunkDecoder(filters, elementSize),
+                elementSize, ChunkCacheBytesPerReader));
     }
 
     private static (int C, int H, int W) Geometry(ulong[] shape, ImageLayout layout) => shape.Length switch
