@@ -12,7 +12,9 @@ internal static class FilterSupport
     /// <summary>Filters PureHDF decodes itself (deflate, shuffle and fletcher32 also have the raw path).</summary>
     private static readonly HashSet<ushort> PureHdfFilters = [1, 2, 3, 5, 6];
 
-    public static bool CanDecode(FilterStep filter) => PureHdfFilters.Contains(filter.Id) || ChunkDecoder.Supports([filter]);
+    public static bool CanDecode(FilterStep filter) => PureHdfDecodes(filter) || ChunkDecoder.Supports([filter]);
+
+    public static bool PureHdfDecodes(FilterStep filter) => PureHdfFilters.Contains(filter.Id);
 
     /// <summary>The problem to report for a pipeline with filters nothing here decodes, or null.</summary>
     public static string? Refusal(IReadOnlyList<FilterStep> filters)

@@ -13,7 +13,8 @@ identical training metrics), in the layouts users' preprocessing scripts produce
   earray_gzip  the extensible array with gzip
   fletcher32   fletcher32=True, two images per chunk (v1 B-tree); valid_img also shuffle+gzip;
                odd_img has 75-byte chunks (odd_ref: the same, plain)
-  lzf          h5py's own LZF: guessed chunks + shuffle, one image per chunk, one per chunk + shuffle
+  lzf          h5py's own LZF: guessed chunks + shuffle, one image per chunk, one per chunk + shuffle;
+               labels with LZF and guessed chunks
   bigendian    '>f4' pixels (the uint8 values, so training with rescale 1/255 matches), chunked
                shuffle+gzip, contiguous and resizable; '>i8' labels, '>f4' one-hot, and extra
                train_img_f2 '>f2' and train_labels_u2 '>u2'
@@ -21,8 +22,9 @@ identical training metrics), in the layouts users' preprocessing scripts produce
   zstd         filter 32015 (no Debian plugin: chunks are written pre-compressed, one of them with
                its filter-mask bit set, i.e. stored as is)
   blosc        hdf5plugin.Blosc() on train_img, which the Worker refuses with a clear message
-The resizable ones are grown batch by batch, as a script that appends to a file does. Labels stay
-unfiltered in the files whose filters only the image path decodes (lzf, lz4, zstd, blosc).
+The resizable ones are grown batch by batch, as a script that appends to a file does. The lzf file's
+labels are lzf-compressed too (PureHDF cannot decode them, the raw path can); the lz4, zstd and
+blosc files keep their labels plain.
 
 Datasets: {train,valid,test}_img uint8 [N,16,16,3]; {split}_labels int64 [N] (class indices);
 {split}_onehot float32 [N,10]. The lzf, lz4 and zstd files also hold noise_img (random bytes,
@@ -203,7 +205,7 @@ LAYOUTS = {
         "train": with_filters(compression="lzf", shuffle=True),
         "valid": chunked(1, compression="lzf"),
         "test": chunked(1, compression="lzf", shuffle=True),
-    }), add_noise({"compression": "lzf"})),
+    }, labels=with_filters(compression="lzf")), add_noise({"compression": "lzf"})),
     "bigendian": ("latest", big_endian(per_split({
         "train": chunked(1, shuffle=True, compression="gzip"),
         "valid": write_whole,

@@ -46,7 +46,7 @@ public sealed class H5pyLayoutTests
         get
         {
             var data = new TheoryData<string, string>();
-            foreach (var layout in new[] { "earray", "btree2", "earray_gzip", "fletcher32" })
+            foreach (var layout in new[] { "earray", "btree2", "earray_gzip", "fletcher32", "bigendian", "lzf" })
             {
                 foreach (var dataset in new[] { "train_labels", "valid_labels", "test_labels", "train_onehot", "valid_onehot", "test_onehot" })
                 {
@@ -125,6 +125,17 @@ public sealed class H5pyLayoutTests
         var images = AssertDecodesLike(expected, Fixture("bigendian"), "train_img_f2", "chunked [8,16,16,3] FixedArray, big-endian (raw)");
 
         Assert.Equal(PixelType.Float16, images.PixelType);
+    }
+
+    [Fact]
+    public void Labels_BigEndianUInt16_ReadLikeTheContiguousInt64Labels()
+    {
+        var expected = LabelDataset.Read(Fixture("contiguous"), "train_labels");
+
+        var labels = LabelDataset.Read(Fixture("bigendian"), "train_labels_u2");
+
+        Assert.Equal(expected.Classes, labels.Classes);
+        Assert.Equal(10, labels.ClassCount);
     }
 
     /// <summary>Reads the whole dataset, then random sorted subsets, and compares each row with <paramref name="expected"/>.</summary>
