@@ -1,7 +1,6 @@
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Testing;
 using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Data.Hdf5.Raw;
 
 namespace WebTrainer.Worker.Tests.Data.Hdf5;
 
@@ -17,7 +16,7 @@ public sealed class FilterDamageTests : IDisposable
     public void Read_OfChunkFailingItsFletcher32Checksum_NamesDatasetChunkAndRows()
     {
         // Two images per chunk: chunk 17 holds rows 34 and 35. One flipped bit inside its pixels.
-        var file = Damage("fletcher32", "train_img", 17, (stored, _) => stored[100] ^= 0x10);
+        var file = Damage("fletcher32", "train_img", 17, stored => stored[100] ^= 0x10);
         var images = ImageDataset.Open(file, "train_img");
         using var reader = images.OpenReader();
         var destination = new byte[4 * images.RowBytes];
@@ -33,7 +32,7 @@ public sealed class FilterDamageTests : IDisposable
     [Fact]
     public void Read_OfChunkDamagedUnderGzipAndFletcher32_FailsTheChecksumBeforeInflating()
     {
-        var file = Damage("fletcher32", "valid_img", 5, (stored, _) => stored[stored.Length / 2] ^= 0xff);
+        var file = Damage("fletcher32", "valid_img", 5, stored => stored[stored.Length / 2] ^= 0xff);
         var images = ImageDataset.Open(file, "valid_img");
         using var reader = images.OpenReader();
 
@@ -46,7 +45,7 @@ public sealed class FilterDamageTests : IDisposable
     public void Read_OfCorruptLzfChunk_IsAClearErrorNamingTheChunk()
     {
         // A back reference at the very start points before the chunk.
-        var file = Damage("lzf", "valid_img", 3, (stored, _) => (stored[0], stored[1]) = (0x20, 0x05));
+        var file = Damage("lzf", "valid_img", 3, stored => (stored[0], stored[1]) = (0x20, 0x05));
         var images = ImageDataset.Open(file, "valid_img");
         using var reader = images.OpenReader();
 
@@ -61,7 +60,7 @@ public sealed class FilterDamageTests : IDisposable
     public void Read_OfLzfChunkSplittingImages_NamesItsFirstElement()
     {
         // Guessed chunks [64,8,8,2]: the grid is 4x2x2x2, so linear chunk 9 starts at [64,0,0,2].
-        var file = Damage("lzf", "train_img", 9, (stored, _) => Array.Fill(stored, (byte)0xff));
+        var file = Damage("lzf", "train_img", 9, stored => Array.Fill(stored, (byte)0xff));
         var images = ImageDataset.Open(file, "train_img");
         using var reader = images.OpenReader();
 
@@ -76,7 +75,7 @@ public sealed class FilterDamageTests : IDisposable
     [InlineData("total", "cannot be decoded (lz4 chunk says it decodes to 769 bytes, expected 768")]
     public void Read_OfCorruptLz4Chunk_IsAClearErrorNamingTheChunk(string damage, string expected)
     {
-        var file = Damage("lz4", "train_img", 40, (stored, _) =>
+        var file = Damage("lz4", "train_img", 40, stored =>
         {
             switch (damage)
             {
@@ -103,7 +102,7 @@ public sealed class FilterDamageTests : IDisposable
     [Fact]
     public void Read_OfCorruptZstdChunk_IsAClearErrorNamingTheChunk()
     {
-        var file = Damage("zstd", "test_img", 7, (stored, _) => Array.Fill(stored, (byte)0, 0, 4)); // not a zstd frame
+        var file = Damage("zstd", "test_img", 7, stored => Array.Fill(stored, (byte)0, 0, 4)); // not a zstd frame
         var images = ImageDataset.Open(file, "test_img");
         using var reader = images.OpenReader();
 
@@ -136,31 +135,8 @@ public sealed class FilterDamageTests : IDisposable
         Assert.StartsWith("uses the blosc filter, which cannot be decoded here; re-save it with h5py's compression=\"gzip\"", problem.Problem, StringComparison.Ordinal);
     }
 
-    /// <summary>A copy of a fixture with the stored bytes of one chunk changed by <paramref name="damage"/>.</summary>
-    private string Damage(string layout, string dataset, long chunk, Action<byte[], long> damage)
-    {
-        var source = H5pyLayoutTests.Fixture(layout);
-        var (offset, size) = StoredChunk(source, dataset, chunk);
-        var bytes = File.ReadAllBytes(source);
-        var stored = bytes.AsSpan((int)offset, (int)size).ToArray();
-        var before = (byte[])stored.Clone();
-        damage(stored, offset);
-        Assert.NotEqual(before, stored);
-        stored.CopyTo(bytes.AsSpan((int)offset));
-        var file = _temp.File($"damaged_{layout}_{dataset}_{chunk}.h5");
-        File.WriteAllBytes(file, bytes);
-        return file;
-    }
-
-    private static (long Offset, long Size) StoredChunk(string file, string dataset, long chunk)
-    {
-        using var h5 = Hdf5Files.Open(file);
-        var d = Hdf5Files.Dataset(h5, file, dataset);
-        var storage = PureHdfInternals.Layout(d)!;
-        using var handle = File.OpenHandle(file);
-        var table = ChunkIndexReader.Read(handle, file, Superblock.Read(handle, file), storage, d.Space.Dimensions, d.Space.MaxDimensions, 1)!;
-        return (table.Offsets[chunk], table.StoredSizes[chunk]);
-    }
+    private string Damage(string layout, string dataset, long chunk, Action<byte[]> damage) =>
+        DamagedFixtures.Write(_temp, layout, dataset, chunk, damage);
 
     public void Dispose() => _temp.Dispose();
 }
