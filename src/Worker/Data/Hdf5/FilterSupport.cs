@@ -25,7 +25,9 @@ internal static class FilterSupport
             return null;
         }
         var names = string.Join(" and ", unreadable);
-        return $"uses the {names} filter, which cannot be decoded here; re-save it with h5py's compression=\"gzip\" or \"lzf\" " +
-            $"(or h5repack -f GZIP=4 with the {names} plugin installed)";
+        var filter = unreadable.Count == 1 ? "filter" : "filters";
+        var plugin = unreadable.Count == 1 ? "plugin" : "plugins";
+        return $"uses the {names} {filter}, which cannot be decoded here; re-save it with h5py's compression=\"gzip\" or \"lzf\" " +
+            $"(or h5repack -f GZIP=4 with the {names} {plugin} installed)";
     }
 }

@@ -38,17 +38,12 @@ internal sealed class ChunkDecoder(IReadOnlyList<FilterStep> filters, int elemen
     /// </summary>
     public void Decode(byte[] stored, int storedLength, uint filterMask, byte[] chunk, byte[] scratch, int chunkLength)
     {
-        var steps = new List<FilterStep>(filters.Count);
-        for (int i = filters.Count - 1; i >= 0; i--)
-        {
-            if ((filterMask & (1u << i)) == 0)
-            {
-                steps.Add(filters[i]);
-            }
-        }
+        // Index by index rather than through a list of steps, so that decoding a chunk allocates nothing.
+        bool Applied(int i) => (filterMask & (1u << i)) == 0;
         byte[] input = stored;
         int inputLength = storedLength;
-        if (steps.Count > 0 && steps[0].Id == Fletcher32Id)
+        int last = filters.Count - 1;
+        if (last >= 0 && filters[last].Id == Fletcher32Id && Applied(last))
         {
             // Verified in place: the rest of the pipeline reads the bytes before the checksum.
             if (!Fletcher32.Verify(stored.AsSpan(0, storedLength)))
@@ -56,9 +51,14 @@ internal sealed class ChunkDecoder(IReadOnlyList<FilterStep> filters, int elemen
                 throw new InvalidDataException("fails its fletcher32 checksum: the file is damaged");
             }
             inputLength -= Fletcher32.Length;
-            steps.RemoveAt(0);
+            last--;
         }
-        if (steps.Count == 0)
+        int steps = 0;
+        for (int i = last; i >= 0; i--)
+        {
+            steps += Applied(i) ? 1 : 0;
+        }
+        if (steps == 0)
         {
             if (inputLength < chunkLength)
             {
@@ -67,43 +67,51 @@ internal sealed class ChunkDecoder(IReadOnlyList<FilterStep> filters, int elemen
             input.AsSpan(0, chunkLength).CopyTo(chunk);
             return;
         }
-        for (int k = 0; k < steps.Count; k++)
+        for (int i = last, k = 0; i >= 0; i--)
         {
+            if (!Applied(i))
+            {
+                continue;
+            }
             // Buffers alternate so that no step allocates and the last one lands in 'chunk'.
-            var target = (steps.Count - 1 - k) % 2 == 0 ? chunk : scratch;
-            var source = input.AsSpan(0, inputLength);
-            var output = target.AsSpan(0, chunkLength);
-            try
-            {
-                switch (steps[k].Id)
-                {
-                    case Deflate:
-                        Inflate(input, inputLength, output);
-                        break;
-                    case Shuffle:
-                        int size = steps[k].ClientData.Length > 0 ? (int)steps[k].ClientData[0] : elementSize;
-                        Unshuffle(source[..Math.Min(inputLength, chunkLength)], output, size);
-                        break;
-                    case Lzf:
-                        Expect("lzf", LzfDecoder.Decode(source, output), chunkLength);
-                        break;
-                    case Lz4:
-                        Lz4Frames.Decode(source, output);
-                        break;
-                    case Zstd:
-                        _zstd ??= new Decompressor();
-                        Expect("zstd", _zstd.Unwrap(source, output), chunkLength);
-                        break;
-                    default:
-                        throw new NotSupportedException($"filter {steps[k].Name} has no raw path");
-                }
-            }
-            catch (Exception ex) when (ex is InvalidDataException or ZstdException)
-            {
-                throw new InvalidDataException($"cannot be decoded ({ex.Message}): the file is damaged", ex);
-            }
+            var target = (steps - 1 - k++) % 2 == 0 ? chunk : scratch;
+            Apply(filters[i], input, inputLength, target.AsSpan(0, chunkLength));
             input = target;
             inputLength = chunkLength;
+        }
+    }
+
+    private void Apply(FilterStep filter, byte[] input, int inputLength, Span<byte> output)
+    {
+        var source = input.AsSpan(0, inputLength);
+        try
+        {
+            switch (filter.Id)
+            {
+                case Deflate:
+                    Inflate(input, inputLength, output);
+                    break;
+                case Shuffle:
+                    int size = filter.ClientData.Length > 0 ? (int)filter.ClientData[0] : elementSize;
+                    Unshuffle(source[..Math.Min(inputLength, output.Length)], output, size);
+                    break;
+                case Lzf:
+                    Expect("lzf", LzfDecoder.Decode(source, output), output.Length);
+                    break;
+                case Lz4:
+                    Lz4Frames.Decode(source, output);
+                    break;
+                case Zstd:
+                    _zstd ??= new Decompressor();
+                    Expect("zstd", _zstd.Unwrap(source, output), output.Length);
+                    break;
+                default:
+                    throw new NotSupportedException($"filter {filter.Name} has no raw path");
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ZstdException)
+        {
+            throw new InvalidDataException($"cannot be decoded ({ex.Message}): the file is damaged", ex);
         }
     }
 
