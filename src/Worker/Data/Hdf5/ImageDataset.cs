@@ -79,6 +79,12 @@ internal sealed class ImageDataset
             var (readPath, factory) = storage is not null && bigEndian is { } swap
                 ? RawPath(file, path, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, swap)
                 : (null, null);
+            if (factory is null && bigEndian == true)
+            {
+                // PureHDF 2.2 has no byte-order conversion: it would fail at the first read, far from here.
+                throw new DatasetProblemException(file, path, $"big-endian pixels stored {storage?.Class ?? "this way"} cannot be read here; " +
+                    "re-save them little-endian (h5py's default), contiguous or chunked");
+            }
             return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
         catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))

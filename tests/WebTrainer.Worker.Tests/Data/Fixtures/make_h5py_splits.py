@@ -17,7 +17,7 @@ identical training metrics), in the layouts users' preprocessing scripts produce
                labels with LZF and guessed chunks
   bigendian    '>f4' pixels (the uint8 values, so training with rescale 1/255 matches), chunked
                shuffle+gzip, contiguous and resizable; '>i8' labels, '>f4' one-hot, and extra
-               train_img_f2 '>f2' and train_labels_u2 '>u2'
+               train_img_f2 '>f2', train_labels_u2 '>u2' and compact_img (compact '>f4')
   lz4          hdf5plugin.LZ4(): one image per chunk; four per chunk in 512-byte LZ4 blocks; + shuffle
   zstd         filter 32015 (no Debian plugin: chunks are written pre-compressed, one of them with
                its filter-mask bit set, i.e. stored as is)
@@ -184,6 +184,16 @@ def add_noise(filters):
     return add
 
 
+def add_compact_big_endian(f):
+    """A layout without a raw path, which PureHDF cannot byte-swap either: refused at open."""
+    values = np.arange(4 * SIZE * SIZE * 3, dtype=">f4").reshape(4, SIZE, SIZE, 3)
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_layout(h5py.h5d.COMPACT)
+    space = h5py.h5s.create_simple(values.shape)
+    h5py.h5d.create(f.id, b"compact_img", h5py.h5t.py_create(values.dtype), space, dcpl=dcpl).write(
+        h5py.h5s.ALL, h5py.h5s.ALL, values)
+
+
 def add_odd_length(f):
     """75-byte chunks: the checksum's odd last byte."""
     odd = np.random.default_rng(5).integers(0, 256, size=(6, 5, 5, 3), dtype=np.uint8)
@@ -210,7 +220,7 @@ LAYOUTS = {
         "train": chunked(1, shuffle=True, compression="gzip"),
         "valid": write_whole,
         "test": appender(one_unlimited, images_one_per_chunk),
-    })), None),
+    })), add_compact_big_endian),
     "lz4": ("earliest", per_split({
         "train": chunked(1, **hdf5plugin.LZ4()),
         "valid": chunked(4, **hdf5plugin.LZ4(nbytes=512)),

@@ -123,6 +123,17 @@ public sealed class FilterDamageTests : IDisposable
     }
 
     [Fact]
+    public void Open_OfBigEndianImagesWithoutARawPath_RefusesAtOpenRatherThanAtTheFirstRead()
+    {
+        var file = H5pyLayoutTests.Fixture("bigendian");
+
+        var problem = Assert.Throws<DatasetProblemException>(() => ImageDataset.Open(file, "compact_img"));
+
+        Assert.Equal("big-endian pixels stored compact cannot be read here; re-save them little-endian (h5py's default), contiguous or chunked",
+            problem.Problem);
+    }
+
+    [Fact]
     public void Validate_OfBloscImages_GivesTheSameRefusal()
     {
         var file = H5pyLayoutTests.Fixture("blosc");
