@@ -33,7 +33,9 @@ public sealed class H5pyLayoutTrainingTests
         { "lzf", "labels" },
         { "lzf", "onehot" },
         { "lz4", "labels" },
+        { "lz4", "onehot" },
         { "zstd", "labels" },
+        { "zstd", "onehot" },
         { "bigendian", "labels" },
         { "bigendian", "onehot" },
     };

@@ -22,9 +22,9 @@ identical training metrics), in the layouts users' preprocessing scripts produce
   zstd         filter 32015 (no Debian plugin: chunks are written pre-compressed, one of them with
                its filter-mask bit set, i.e. stored as is)
   blosc        hdf5plugin.Blosc() on train_img, which the Worker refuses with a clear message
-The resizable ones are grown batch by batch, as a script that appends to a file does. The lzf file's
-labels are lzf-compressed too (PureHDF cannot decode them, the raw path can); the lz4, zstd and
-blosc files keep their labels plain.
+The resizable ones are grown batch by batch, as a script that appends to a file does. The labels of
+the lzf, lz4 and zstd files are compressed the same way (PureHDF cannot decode them, the raw path
+can); the blosc file keeps its labels plain.
 
 Datasets: {train,valid,test}_img uint8 [N,16,16,3]; {split}_labels int64 [N] (class indices);
 {split}_onehot float32 [N,10]. The lzf, lz4 and zstd files also hold noise_img (random bytes,
@@ -152,7 +152,7 @@ ZSTD = 32015
 
 
 def zstd_images(rows, level):
-    """Filter 32015 set as optional in the dcpl through the low-level API, chunks written pre-compressed."""
+    """Filter 32015 set as optional in the dcpl through the low-level API, chunks of `rows` rows written pre-compressed."""
     def write(f, name, values):
         chunks = (rows,) + values.shape[1:]
         dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
@@ -225,12 +225,12 @@ LAYOUTS = {
         "train": chunked(1, **hdf5plugin.LZ4()),
         "valid": chunked(4, **hdf5plugin.LZ4(nbytes=512)),
         "test": chunked(1, shuffle=True, **hdf5plugin.LZ4()),
-    }), add_noise(hdf5plugin.LZ4())),
+    }, labels=with_filters(chunks=True, **hdf5plugin.LZ4())), add_noise(hdf5plugin.LZ4())),
     "zstd": ("latest", per_split({
         "train": zstd_images(1, 3),
         "valid": zstd_images(4, 19),
         "test": zstd_images(1, 1),
-    }), add_noise("zstd")),
+    }, labels=zstd_images(16, 3)), add_noise("zstd")),
     "blosc": ("earliest", per_split({
         "train": chunked(1, **hdf5plugin.Blosc()),
         "valid": write_whole,

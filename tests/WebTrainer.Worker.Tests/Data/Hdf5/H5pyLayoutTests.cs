@@ -46,7 +46,7 @@ public sealed class H5pyLayoutTests
         get
         {
             var data = new TheoryData<string, string>();
-            foreach (var layout in new[] { "earray", "btree2", "earray_gzip", "fletcher32", "bigendian", "lzf" })
+            foreach (var layout in new[] { "earray", "btree2", "earray_gzip", "fletcher32", "bigendian", "lzf", "lz4", "zstd" })
             {
                 foreach (var dataset in new[] { "train_labels", "valid_labels", "test_labels", "train_onehot", "valid_onehot", "test_onehot" })
                 {
