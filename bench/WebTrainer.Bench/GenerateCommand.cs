@@ -21,10 +21,11 @@ internal static class GenerateCommand
         long count = args.Number("count", 1000);
         int size = (int)args.Number("size", 299);
         int classes = (int)args.Number("classes", 101);
-        bool chunked = args.Has("chunked") || args.Has("deflate");
+        var filter = args.Has("deflate") ? "deflate" : args.Text("filter", "");
+        bool chunked = args.Has("chunked") || filter.Length > 0;
         uint chunkRows = (uint)args.Number("chunk-rows", 1);
         long rowBytes = (long)size * size * 3;
-        var creation = args.Has("deflate") ? new H5DatasetCreation { Filters = [new H5Filter(1, null!)] } : default;
+        var creation = filter.Length > 0 ? new H5DatasetCreation { Filters = GenerateFilters.Pipeline(filter) } : default;
         var images = new H5Dataset<byte[]>(fileDims: [(ulong)count, (ulong)size, (ulong)size, 3],
             chunks: chunked ? [chunkRows, (uint)size, (uint)size, 3] : null, datasetCreation: creation);
         var labels = new H5Dataset<byte[]>(fileDims: [(ulong)count, (ulong)classes]);
@@ -32,7 +33,7 @@ internal static class GenerateCommand
 
         var watch = Stopwatch.StartNew();
         var temp = path + ".partial";
-        bool rawFill = !args.Has("deflate");
+        bool rawFill = filter.Length == 0;
         long rowsPerBlock = Math.Max(chunkRows, BlockBytes / rowBytes / chunkRows * chunkRows);
         var block = new byte[rowsPerBlock * rowBytes];
         using (var writer = file.BeginWrite(temp))
@@ -72,7 +73,7 @@ internal static class GenerateCommand
         var bytes = new FileInfo(path).Length;
         Console.Error.WriteLine();
         Console.WriteLine($"wrote {path}: {count} images {size}x{size}x3, {(chunked ? $"chunked {chunkRows} per chunk" : "contiguous")}" +
-            $"{(args.Has("deflate") ? ", deflate" : "")}, {bytes / 1e9:F2} GB in {watch.Elapsed.TotalSeconds:F0} s");
+            $"{(filter.Length > 0 ? ", " + filter : "")}, {bytes / 1e9:F2} GB in {watch.Elapsed.TotalSeconds:F0} s");
         return 0;
     }
 

@@ -32,7 +32,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage:
-          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1] [--deflate] [--classes 101]
+          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1] [--deflate|--filter deflate|fletcher32|lz4|zstd] [--classes 101]
           loader   --file F [--images train_img] [--labels train_labels] [--batch 64] [--readers 1,2]
                    [--seconds 8] [--max-mb 2048] [--budget-mb 256] [--cache cold|warm]
           train    [--fashion FILE] [--threads 2] [--batch 128] [--resnet50-batch 32] [--warmup 5] [--steps 10] [--rounds 3]
