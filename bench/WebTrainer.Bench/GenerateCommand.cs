@@ -21,7 +21,8 @@ internal static class GenerateCommand
         long count = args.Number("count", 1000);
         int size = (int)args.Number("size", 299);
         int classes = (int)args.Number("classes", 101);
-        bool chunked = args.Has("chunked") || args.Has("deflate") || args.Has("chunks");
+        var filter = args.Has("deflate") ? "deflate" : args.Text("filter", "");
+        bool chunked = args.Has("chunked") || filter.Length > 0 || args.Has("chunks");
         ulong[] dims = [(ulong)count, (ulong)size, (ulong)size, 3];
         // --chunks guess: what h5py picks when a script compresses without chunks=; --chunks A,B,C,D: exactly those.
         uint[] chunkDims = args.Has("chunks")
@@ -36,7 +37,7 @@ internal static class GenerateCommand
         uint chunkRows = chunkDims[0];
         bool wholeImageChunks = chunkDims[1] == size && chunkDims[2] == size && chunkDims[3] == 3;
         long rowBytes = (long)size * size * 3;
-        var creation = args.Has("deflate") ? new H5DatasetCreation { Filters = [new H5Filter(1, null!)] } : default;
+        var creation = filter.Length > 0 ? new H5DatasetCreation { Filters = GenerateFilters.Pipeline(filter) } : default;
         var images = new H5Dataset<byte[]>(fileDims: dims, chunks: chunked ? chunkDims : null, datasetCreation: creation);
         var labels = new H5Dataset<byte[]>(fileDims: [(ulong)count, (ulong)classes]);
         var file = new H5File { ["train_img"] = images, ["train_labels"] = labels };
@@ -44,7 +45,7 @@ internal static class GenerateCommand
         var watch = Stopwatch.StartNew();
         var temp = path + ".partial";
         // Raw filling needs rows to lie back to back in the file: contiguous, or unfiltered whole-image chunks.
-        bool rawFill = !args.Has("deflate") && (!chunked || wholeImageChunks);
+        bool rawFill = filter.Length == 0 && (!chunked || wholeImageChunks);
         long rowsPerBlock = Math.Max(chunkRows, BlockBytes / rowBytes / chunkRows * chunkRows);
         var block = new byte[rowsPerBlock * rowBytes];
         using (var writer = file.BeginWrite(temp))
@@ -84,7 +85,7 @@ internal static class GenerateCommand
         var bytes = new FileInfo(path).Length;
         Console.Error.WriteLine();
         Console.WriteLine($"wrote {path}: {count} images {size}x{size}x3, {(chunked ? $"chunks ({string.Join(",", chunkDims)})" : "contiguous")}" +
-            $"{(args.Has("deflate") ? ", deflate" : "")}, {bytes / 1e9:F2} GB in {watch.Elapsed.TotalSeconds:F0} s");
+            $"{(filter.Length > 0 ? ", " + filter : "")}, {bytes / 1e9:F2} GB in {watch.Elapsed.TotalSeconds:F0} s");
         return 0;
     }
 

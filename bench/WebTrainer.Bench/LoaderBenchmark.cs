@@ -26,9 +26,13 @@ internal static class LoaderBenchmark
             new[] { "--kind", "idle" },
             new[] { "--kind", "raw", "--streams", "1" },
             new[] { "--kind", "raw", "--streams", "4" },
-            new[] { "--kind", "naive-purehdf" },
             new[] { "--kind", "naive-raw" },
         };
+        var filters = WebTrainer.Worker.Data.Hdf5.ImageDataset.Open(file, args.Text("images", "train_img")).Storage?.Filters ?? [];
+        if (filters.All(WebTrainer.Worker.Data.Hdf5.FilterSupport.PureHdfDecodes))
+        {
+            runs.Insert(3, ["--kind", "naive-purehdf"]);
+        }
         foreach (var mode in new[] { SamplingModes.Sequential, SamplingModes.Random, SamplingModes.Chunked })
         {
             // uint8 batches skip the CPU, so they exist only without augmentation.

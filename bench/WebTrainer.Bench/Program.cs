@@ -33,7 +33,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage:
-          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1 | --chunks guess|A,B,C,D] [--deflate] [--classes 101]
+          generate --out F --count N [--size 299] [--chunked|--contiguous] [--chunk-rows 1 | --chunks guess|A,B,C,D]
+                   [--deflate|--filter deflate|fletcher32|lz4|zstd] [--classes 101]
           loader   --file F [--images train_img] [--labels train_labels] [--batch 64] [--readers 1,2]
                    [--seconds 8] [--max-mb 2048] [--budget-mb 256] [--cache cold|warm]
           layouts  --files A,B,.. [--mode random] [--readers 2] [--seconds 6] [--repeat 3] [--images train_img] [--labels train_labels]

@@ -16,9 +16,6 @@ public static class DatasetValidator
     /// <summary>Rows read per image dataset: evenly spaced, so a damaged region is likely hit.</summary>
     public const int SampledRows = 64;
 
-    /// <summary>Filters PureHDF decodes itself (deflate and shuffle also have the raw path).</summary>
-    private static readonly HashSet<ushort> ReadableFilters = [1, 2, 3, 5, 6];
-
     /// <summary>Throws <see cref="DatasetProblemException"/> naming the file, dataset and first problem found.</summary>
     public static void Validate(string file, DatasetSpec spec, CancellationToken cancellationToken)
     {
@@ -64,11 +61,7 @@ public static class DatasetValidator
             var images = Open(problems, file, pair.Images);
             if (images is not null)
             {
-                Guard(problems, () =>
-                {
-                    CheckFilters(file, images);
-                    SampleRows(images, cancellationToken);
-                });
+                Guard(problems, () => SampleRows(images, cancellationToken));
             }
             LabelDataset? labels = null;
             Guard(problems, () => labels = LabelDataset.Read(file, pair.Labels, classCount));
@@ -105,16 +98,6 @@ public static class DatasetValidator
         }
     }
 
-    private static void CheckFilters(string file, ImageDataset images)
-    {
-        var unreadable = images.Storage?.Filters.Where(f => !ReadableFilters.Contains(f.Id)).ToList() ?? [];
-        if (unreadable.Count > 0)
-        {
-            throw new DatasetProblemException(file, images.Path, $"uses the {string.Join(", ", unreadable.Select(f => f.Name))} " +
-                "filter, which cannot be decoded here; re-save it uncompressed or with gzip (deflate)");
-        }
-    }
-
     /// <summary>Reads a bounded, evenly spaced sample of rows; float rows are checked for NaN and infinity.</summary>
     private static void SampleRows(ImageDataset images, CancellationToken cancellationToken)
     {
@@ -132,9 +115,9 @@ public static class DatasetValidator
                 {
                     reader.ReadRun(row, 1, bytes);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not (OperationCanceledException or DatasetProblemException))
                 {
-                    // Whatever the reader throws on damaged data, the user needs the row and the dataset.
+                    // Whatever else the reader throws on damaged data, the user needs the row and the dataset.
                     throw new DatasetProblemException(images.File, images.Path, $"row {row} cannot be read ({ex.Message})", ex);
                 }
                 if (!AllFinite(bytes, images.PixelType))

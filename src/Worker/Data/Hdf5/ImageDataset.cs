@@ -67,14 +67,25 @@ internal sealed class ImageDataset
         int elementSize = pixelType == PixelType.UInt8 ? 1 : pixelType == PixelType.Float16 ? 2 : 4;
         long rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b)) * elementSize;
         var storage = PureHdfInternals.Layout(dataset);
-        bool littleEndian = !PureHdfInternals.IsBigEndian(dataset);
+        if (storage is not null && FilterSupport.Refusal(storage.Filters) is { } refusal)
+        {
+            throw new DatasetProblemException(file, path, refusal);
+        }
+        // One-byte pixels have no byte order; wider ones of unknown order are left to PureHDF.
+        bool? bigEndian = elementSize == 1 ? false : PureHdfInternals.IsBigEndian(dataset);
         var fallback = () => (IRowReader)new PureHdfRowReader(file, path, shape, pixelType);
         try
         {
             using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var (readPath, factory) = storage is not null && littleEndian
-                ? RawPath(file, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, chunkCacheBytes)
+            var (readPath, factory) = storage is not null && bigEndian is { } swap
+                ? RawPath(file, path, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, swap, chunkCacheBytes)
                 : (null, null);
+            if (factory is null && bigEndian == true)
+            {
+                // PureHDF 2.2 has no byte-order conversion: it would fail at the first read, far from here.
+                throw new DatasetProblemException(file, path, $"big-endian pixels stored {storage?.Class ?? "this way"} cannot be read here; " +
+                    "re-save them little-endian (h5py's default), contiguous or chunked");
+            }
             return new ImageDataset(file, path, shape, layout, pixelType, storage, readPath ?? "PureHDF", factory ?? fallback);
         }
         catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))
@@ -104,46 +115,17 @@ internal sealed class ImageDataset
         reader.ReadRows(sortedRows, destination, RowBytes);
     }
 
-    private static (string?, Func<IRowReader>?) RawPath(string file, SafeFileHandle handle, StorageLayout storage, ulong[] shape,
-        ulong[] maxShape, int elementSize, long rowBytes, long chunkCacheBytes)
+    /// <summary>The raw reader for this storage, if it has one: contiguous, or chunked with filters <see cref="ChunkDecoder"/> undoes.</summary>
+    private static (string?, Func<IRowReader>?) RawPath(string file, string path, SafeFileHandle handle, StorageLayout storage,
+        ulong[] shape, ulong[] maxShape, int elementSize, long rowBytes, bool bigEndian, long chunkCacheBytes)
     {
-        long length = RandomAccess.GetLength(handle);
-        var superblock = Superblock.Read(handle, file);
-        if (storage.Class == StorageLayout.Contiguous && storage.Filters.Count == 0)
+        var (readPath, factory) = RawRowReaders.Open(file, path, handle, storage, shape, maxShape, elementSize, rowBytes, chunkCacheBytes);
+        if (readPath is null || factory is null || !bigEndian)
         {
-            if (FileBytes.IsUndefined(storage.Address, superblock.OffsetSize))
-            {
-                return (null, null); // never written: PureHDF returns the fill value
-            }
-            long offset = (long)(superblock.BaseAddress + storage.Address);
-            long end = offset + rowBytes * (long)shape[0];
-            if (end > length)
-            {
-                throw new EndOfStreamException($"the data needs bytes up to {end} but the file has {length}: the file is truncated");
-            }
-            return ("contiguous (raw)", () => new ContiguousRowReader(file, offset, rowBytes));
+            return (readPath, factory);
         }
-        bool partialEdgesUnfiltered = (storage.ChunkFlags & 1) != 0 && storage.Filters.Count > 0;
-        if (storage.Class != StorageLayout.Chunked || partialEdgesUnfiltered || !ChunkDecoder.Supports(storage.Filters))
-        {
-            return (null, null);
-        }
-        var table = ChunkIndexReader.Read(handle, file, superblock, storage, shape, maxShape, elementSize);
-        if (table is null)
-        {
-            return (null, null);
-        }
-        for (int i = 0; i < table.Count; i++)
-        {
-            if (table.Offsets[i] != ChunkTable.Missing && table.Offsets[i] + table.StoredSizes[i] > length)
-            {
-                throw new EndOfStreamException($"chunk {i} needs bytes up to {table.Offsets[i] + table.StoredSizes[i]} but the file has {length}: the file is truncated");
-            }
-        }
-        var decoder = storage.Filters.Count == 0 ? null : new ChunkDecoder(storage.Filters, elementSize);
-        var filters = storage.Filters.Count == 0 ? "" : ", " + string.Join("+", storage.Filters.Select(f => f.Name));
-        return ($"chunked [{string.Join(",", storage.ChunkDims!)}] {storage.Index}{filters} (raw)",
-            () => new ChunkedRowReader(file, table, decoder, elementSize, chunkCacheBytes));
+        return (readPath.Replace(" (raw)", ", big-endian (raw)", StringComparison.Ordinal),
+            () => new ByteSwappingRowReader(factory(), elementSize, rowBytes));
     }
 
     private static (int C, int H, int W) Geometry(ulong[] shape, ImageLayout layout) => shape.Length switch

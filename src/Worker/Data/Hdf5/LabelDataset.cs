@@ -4,7 +4,9 @@ namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
 /// A label dataset read whole into memory as class indices: integers [N] or one-hot [N,K]
-/// (any integer or float type). Labels are small next to images, so one read at open is cheapest.
+/// (any integer or float type, either byte order). Labels are small next to images, so one read at
+/// open is cheapest. PureHDF reads them, except where it cannot: big-endian values (PureHDF 2.2 has
+/// no byte-order conversion) and filters only the raw path decodes (lzf, lz4, zstd).
 /// </summary>
 internal sealed class LabelDataset
 {
@@ -100,6 +102,16 @@ internal sealed class LabelDataset
     private static Func<long, double> ReadValues(IH5Dataset dataset, string file, string path)
     {
         var type = dataset.Type;
+        var storage = PureHdfInternals.Layout(dataset);
+        if (storage is not null && FilterSupport.Refusal(storage.Filters) is { } refusal)
+        {
+            throw new DatasetProblemException(file, path, refusal);
+        }
+        bool bigEndian = type.Size > 1 && PureHdfInternals.IsBigEndian(dataset) == true;
+        if (storage is not null && (bigEndian || storage.Filters.Any(f => !FilterSupport.PureHdfDecodes(f))))
+        {
+            return RawLabelValues.Read(file, path, dataset, storage, bigEndian);
+        }
         try
         {
             return (type.Class, type.Size, type.Class == H5DataTypeClass.FixedPoint && type.FixedPoint.IsSigned) switch

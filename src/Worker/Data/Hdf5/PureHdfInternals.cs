@@ -28,19 +28,23 @@ internal static class PureHdfInternals
         }
     }
 
-    /// <summary>Whether the element type is stored big-endian (raw paths assume little-endian).</summary>
-    public static bool IsBigEndian(IH5Dataset dataset)
+    /// <summary>Whether the element type is stored big-endian; null when its byte order cannot be told.</summary>
+    public static bool? IsBigEndian(IH5Dataset dataset)
     {
         try
         {
             var type = Get(dataset, "InternalDataType");
             var bitField = type is null ? null : Get(type, "BitField");
-            var order = bitField is null ? null : Get(bitField, "ByteOrder");
-            return order is not null && order.ToString() != "LittleEndian";
+            return (bitField is null ? null : Get(bitField, "ByteOrder"))?.ToString() switch
+            {
+                "LittleEndian" => false,
+                "BigEndian" => true,
+                _ => null,
+            };
         }
         catch (TargetInvocationException)
         {
-            return true;
+            return null;
         }
     }
 
@@ -106,13 +110,14 @@ internal static class PureHdfInternals
                 var id = Convert.ToUInt16(Get(description, "Identifier"), System.Globalization.CultureInfo.InvariantCulture);
                 var name = Get(description, "Name") as string;
                 var data = Get(description, "ClientData") as uint[] ?? [];
-                steps.Add(new FilterStep(id, string.IsNullOrEmpty(name) ? FilterName(id) : name, data));
+                // Known ids by their short names: the LZ4 plugin, for one, names itself with a sentence and a URL.
+                steps.Add(new FilterStep(id, FilterName(id) ?? (string.IsNullOrEmpty(name) ? $"filter {id}" : name), data));
             }
         }
         return steps;
     }
 
-    private static string FilterName(ushort id) => id switch
+    private static string? FilterName(ushort id) => id switch
     {
         1 => "deflate",
         2 => "shuffle",
@@ -120,10 +125,14 @@ internal static class PureHdfInternals
         4 => "szip",
         5 => "nbit",
         6 => "scaleoffset",
+        307 => "bzip2",
+        32000 => "lzf",
         32001 => "blosc",
         32004 => "lz4",
         32008 => "bitshuffle",
-        _ => $"filter {id}",
+        32013 => "zfp",
+        32015 => "zstd",
+        _ => null,
     };
 
     private static string ClassName(H5DataLayoutClass layoutClass) => layoutClass switch

@@ -45,18 +45,18 @@ internal sealed class ChunkCache : IDisposable
     /// <summary>A buffer to decode chunk <paramref name="index"/> into, now the most recent entry.</summary>
     public byte[] Add(long index)
     {
-        byte[] data;
         if (_entries.Count >= _capacity)
         {
+            // The evicted node and its buffer are reused: a warm cache allocates nothing per chunk.
             var last = _entries.Last!;
             _entries.RemoveLast();
             _byIndex.Remove(last.Value.Index);
-            data = last.Value.Data;
+            last.Value = (index, last.Value.Data);
+            _entries.AddFirst(last);
+            _byIndex[index] = last;
+            return last.Value.Data;
         }
-        else
-        {
-            data = ArrayPool<byte>.Shared.Rent(_chunkBytes);
-        }
+        var data = ArrayPool<byte>.Shared.Rent(_chunkBytes);
         _byIndex[index] = _entries.AddFirst((index, data));
         return data;
     }

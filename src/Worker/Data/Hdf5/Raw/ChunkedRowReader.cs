@@ -7,12 +7,14 @@ namespace WebTrainer.Worker.Data.Hdf5.Raw;
 /// Raw-bytes reader of a chunked dataset. Unfiltered chunks that hold whole rows are read straight
 /// into the destination, only the rows asked for, with reads of neighbouring chunks merged when they
 /// are neighbours in the file too. Anything else reads whole chunks, decodes them once into a small
-/// cache, and copies the intersection with the asked rows. One thread at a time: own handle, cache
-/// and buffers.
+/// cache, and copies the intersection with the asked rows. One thread at a time: own handle, cache,
+/// buffers and decoder. A chunk that fails to decode is a <see cref="DatasetProblemException"/> naming
+/// the dataset, the chunk and the rows it holds.
 /// </summary>
 internal sealed class ChunkedRowReader : IRowReader
 {
     private readonly string _file;
+    private readonly string _dataset;
     private readonly ChunkTable _table;
     private readonly ChunkDecoder? _decoder;
     private readonly SafeFileHandle _handle;
@@ -24,9 +26,10 @@ internal sealed class ChunkedRowReader : IRowReader
     private byte[] _stored = [];
     private byte[] _scratch = [];
 
-    public ChunkedRowReader(string file, ChunkTable table, ChunkDecoder? decoder, int elementSize, long cacheBytes)
+    public ChunkedRowReader(string file, string dataset, ChunkTable table, ChunkDecoder? decoder, int elementSize, long cacheBytes)
     {
         _file = file;
+        _dataset = dataset;
         _table = table;
         _decoder = decoder;
         var shape = table.Shape;
@@ -245,11 +248,31 @@ internal sealed class ChunkedRowReader : IRowReader
             }
             return data;
         }
+        catch (InvalidDataException ex)
+        {
+            _cache.Remove(linear);
+            throw new DatasetProblemException(_file, _dataset, $"chunk {linear} ({Describe(linear)}) {ex.Message}", ex);
+        }
         catch
         {
             _cache.Remove(linear);
             throw;
         }
+    }
+
+    /// <summary>Where a chunk lies: its rows, and its first element when the chunk grid also splits images.</summary>
+    private string Describe(long linear)
+    {
+        var grid = _table.Grid;
+        var origin = new long[grid.Length];
+        for (int d = grid.Length - 1; d >= 0; d--)
+        {
+            origin[d] = linear % grid[d] * (long)_table.ChunkDims[d];
+            linear /= grid[d];
+        }
+        long last = Math.Min(origin[0] + (long)_table.ChunkDims[0], (long)_table.Shape[0]) - 1;
+        string rows = last == origin[0] ? $"row {origin[0]}" : $"rows {origin[0]}–{last}";
+        return grid.Skip(1).All(g => g == 1) ? rows : $"{rows}, from element [{string.Join(",", origin)}]";
     }
 
     private static void Ensure(ref byte[] buffer, int length)
@@ -266,6 +289,7 @@ internal sealed class ChunkedRowReader : IRowReader
 
     public void Dispose()
     {
+        _decoder?.Dispose();
         _cache.Dispose();
         if (_stored.Length > 0)
         {
