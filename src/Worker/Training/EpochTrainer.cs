@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training.TensorBoard;
 using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training;
@@ -14,7 +15,7 @@ namespace WebTrainer.Worker.Training;
 /// group: a checkpoint never holds half-accumulated gradients, so it does not save any.
 /// A loss that is not finite ends the run with <see cref="TrainingDivergedException"/>.
 /// </summary>
-internal sealed class EpochTrainer(TrainingSession session, TrainerSettings settings, IProgressSink sink)
+internal sealed class EpochTrainer(TrainingSession session, TrainerSettings settings, IProgressSink sink, TensorBoardLog? board)
 {
     // Across epochs: short epochs must not push batch progress past one report per interval
     // (the dashboard promises at most ~5 per second per job; the epoch's end has its own update).
@@ -72,6 +73,8 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                     _lastReport = now;
                     sink.Batch(new BatchProgress(epoch, done, loader.BatchesPerEpoch, metrics.Loss, metrics.Accuracy,
                         metrics.Samples / Math.Max(elapsedMs / 1000, 1e-9), DateTimeOffset.UtcNow));
+                    board?.Batch((long)(epoch - 1) * loader.BatchesPerEpoch + done, metrics.Loss, metrics.Accuracy,
+                        session.Optimizer.ParamGroups.First().LearningRate);
                 }
                 // The epoch's last batch is covered by the end-of-epoch checkpoint, written after validation.
                 checkpointDue |= every > 0 && done % every == 0;
