@@ -101,13 +101,15 @@ public sealed partial class TrainingKnobsTests : IDisposable
         Assert.Contains(whole.Weights, w => w.Value.Zip(whole.Initial[w.Key]).Any(p => Math.Abs(p.First - p.Second) > 1e-3));
     }
 
-    [Fact]
-    public async Task NonFiniteLoss_EndsTheRun_WithASentenceNamingEpochAndBatch()
+    [Theory]
+    [InlineData(1e12)]
+    [InlineData(10.0)] // the most a spec may ask for
+    public async Task NonFiniteLoss_EndsTheRun_WithASentenceNamingEpochAndBatch(double learningRate)
     {
         var file = await TrainingFixture.SynthAsync(_temp);
         var spec = TrainingFixture.Spec(file, new TrainingSpec
         {
-            Epochs = 3, BatchSize = 32, Optimizer = Optimizers.Sgd, LearningRate = 1e12, Momentum = 0.9,
+            Epochs = 3, BatchSize = 32, Optimizer = Optimizers.Sgd, LearningRate = learningRate, Momentum = 0.9,
         });
         var steps = new List<OptimizerStepInfo>();
         var settings = new TrainerSettings
