@@ -69,6 +69,7 @@ internal static class WebTrainerServices
         app.MapAccountsApi();
         app.MapJobsApi();
         app.MapArtifactsApi();
+        app.MapTrainingLogsApi();
         app.MapDatasetsApi();
         app.MapWorkersApi();
         app.MapWebTrainerHealth().AllowAnonymous();

@@ -28,6 +28,27 @@ public sealed record TrainingSpec
     public IReadOnlyList<double>? ClassWeights { get; init; }
     public EarlyStoppingSpec? EarlyStopping { get; init; }
 
+    /// <summary>
+    /// Rescale the gradients so their global L2 norm is at most this before each optimiser step
+    /// (PyTorch's <c>clip_grad_norm_</c>); null or 0: no clipping.
+    /// </summary>
+    public double? GradientClipNorm { get; init; }
+
+    /// <summary>
+    /// Add up the gradients of this many batches before each optimiser step: the step sees the mean
+    /// gradient of <c>batchSize × steps</c> images. 1: a step per batch.
+    /// </summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>Ramp the learning rate linearly up over this many epochs first (0: none; exclusive with <see cref="WarmupSteps"/>).</summary>
+    public int WarmupEpochs { get; init; }
+
+    /// <summary>Ramp the learning rate linearly up over this many optimiser steps first (0: none).</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>The warmup's first factor of the learning rate; it reaches 1 when the warmup ends.</summary>
+    public double WarmupStartFactor { get; init; } = 0.1;
+
     /// <summary>Write the <c>last</c> checkpoint every this many batches (0: only at epoch ends).</summary>
     public int CheckpointEveryBatches { get; init; } = 200;
 

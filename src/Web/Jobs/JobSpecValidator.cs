@@ -8,6 +8,7 @@ internal sealed class JobSpecValidator : AbstractValidator<JobSpec>
 {
     public const int MaxEpochs = 10_000;
     public const int MaxBatchSize = 65_536;
+    public const int MaxAccumulationSteps = 4096;
 
     public JobSpecValidator()
     {
@@ -44,6 +45,17 @@ internal sealed class JobSpecValidator : AbstractValidator<JobSpec>
             .WithMessage($"device must be one of: {string.Join(", ", Devices.All)}");
         RuleFor(s => s.Training.LabelSmoothing).InclusiveBetween(0, 0.5).OverridePropertyName("training.labelSmoothing");
         RuleFor(s => s.Training.CheckpointEveryBatches).GreaterThanOrEqualTo(0).OverridePropertyName("training.checkpointEveryBatches");
+        RuleFor(s => s.Training.GradientClipNorm).Must(v => v is >= 0 && double.IsFinite(v.Value)).OverridePropertyName("training.gradientClipNorm")
+            .WithMessage(s => $"gradientClipNorm is the largest gradient norm a step may use: a positive number, or 0 or null for no clipping, not {s.Training.GradientClipNorm}")
+            .When(s => s.Training.GradientClipNorm is not null);
+        RuleFor(s => s.Training.GradientAccumulationSteps).InclusiveBetween(1, MaxAccumulationSteps).OverridePropertyName("training.gradientAccumulationSteps")
+            .WithMessage(s => $"gradientAccumulationSteps must be from 1 (a step per batch) to {MaxAccumulationSteps}, not {s.Training.GradientAccumulationSteps}");
+        RuleFor(s => s.Training.WarmupEpochs).InclusiveBetween(0, MaxEpochs).OverridePropertyName("training.warmupEpochs");
+        RuleFor(s => s.Training.WarmupSteps).GreaterThanOrEqualTo(0).OverridePropertyName("training.warmupSteps");
+        RuleFor(s => s.Training).Must(t => t.WarmupEpochs == 0 || t.WarmupSteps == 0).OverridePropertyName("training.warmupSteps")
+            .WithMessage("give warmupEpochs or warmupSteps, not both");
+        RuleFor(s => s.Training.WarmupStartFactor).GreaterThan(0).LessThanOrEqualTo(1).OverridePropertyName("training.warmupStartFactor")
+            .WithMessage(s => $"warmupStartFactor is the first step's fraction of the learning rate and must be in (0, 1], not {s.Training.WarmupStartFactor}");
         RuleFor(s => s.Training.MaxSamplesPerSplit).GreaterThanOrEqualTo(0).OverridePropertyName("training.maxSamplesPerSplit");
         RuleForEach(s => s.Training.ClassWeights).GreaterThan(0).OverridePropertyName("training.classWeights");
         RuleFor(s => s.Training.Schedule!.Kind).Must(k => ScheduleKinds.All.Contains(k)).OverridePropertyName("training.schedule.kind")

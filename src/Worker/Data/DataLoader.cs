@@ -39,6 +39,9 @@ internal sealed class DataLoader
 
     public int BatchesPerEpoch => _batches.BatchesPerEpoch;
 
+    /// <summary>Samples per epoch: every batch holds the batch size but the last, which holds the rest.</summary>
+    public int Samples => _split.Count;
+
     /// <summary>Batches that fit in the memory budget at once (being read, waiting, or held by the trainer).</summary>
     public int Capacity { get; }
 

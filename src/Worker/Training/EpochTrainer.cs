@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training.TensorBoard;
 using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training;
@@ -8,9 +9,13 @@ namespace WebTrainer.Worker.Training;
 /// <summary>
 /// The training half of an epoch, from any batch on: a resumed epoch reads only its remaining
 /// batches and continues the checkpointed sums, so it ends with the same numbers as one that
-/// was never interrupted. Calls <paramref name="checkpoint"/> every <c>CheckpointEveryBatches</c> batches.
+/// was never interrupted. Batches add up their gradients in groups of <c>GradientAccumulationSteps</c>
+/// and the optimiser steps once per group. Calls <paramref name="checkpoint"/> every
+/// <c>CheckpointEveryBatches</c> batches, moved on to the next group boundary when one falls inside a
+/// group: a checkpoint never holds half-accumulated gradients, so it does not save any.
+/// A loss that is not finite ends the run with <see cref="TrainingDivergedException"/>.
 /// </summary>
-internal sealed class EpochTrainer(TrainingSession session, TrainerSettings settings, IProgressSink sink)
+internal sealed class EpochTrainer(TrainingSession session, TrainerSettings settings, IProgressSink sink, TensorBoardLog? board)
 {
     // Across epochs: short epochs must not push batch progress past one report per interval
     // (the dashboard promises at most ~5 per second per job; the epoch's end has its own update).
@@ -22,6 +27,14 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
         session.Freezer.Train();
         var metrics = RunningMetrics.From(session.Classes, start.Sums);
         int every = session.Spec.Training.CheckpointEveryBatches;
+        var groups = new GradientAccumulation(session.Spec.Training.GradientAccumulationSteps, session.Spec.Training.BatchSize, loader.Samples);
+        if (!groups.AtBoundary(start.NextBatch))
+        {
+            throw new InvalidOperationException($"The checkpoint stands at batch {start.NextBatch}, inside a group of {groups.Steps} accumulated batches");
+        }
+        var stepper = new OptimizerStepper(session, groups, settings.OnOptimizerStep);
+        int stepsDone = groups.StepsBefore(start.NextBatch);
+        bool checkpointDue = false;
         loader.Stats.TakeSnapshot();
         var epochStart = Stopwatch.GetTimestamp();
         double priorMs = start.ElapsedMs, waitMs = start.WaitMs;
@@ -37,7 +50,19 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                 }
                 waitMs += Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds;
                 using var batch = batches.Current;
-                TrainStep.Run(session.Model, session.Optimizer, session.Criterion, batch, session.Device, metrics);
+                if (groups.StartsGroup(batch.Index))
+                {
+                    session.Optimizer.zero_grad();
+                }
+                float loss = TrainStep.Backward(session.Model, session.Criterion, batch, session.Device, metrics, groups.LossScale(batch.Index));
+                if (!float.IsFinite(loss))
+                {
+                    throw TrainingDivergedException.At(epoch, batch.Index + 1, loss);
+                }
+                if (groups.EndsGroup(batch.Index))
+                {
+                    stepper.Step(epoch, stepsDone++);
+                }
 
                 int done = batch.Index + 1;
                 bool last = done == loader.BatchesPerEpoch;
@@ -48,10 +73,14 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                     _lastReport = now;
                     sink.Batch(new BatchProgress(epoch, done, loader.BatchesPerEpoch, metrics.Loss, metrics.Accuracy,
                         metrics.Samples / Math.Max(elapsedMs / 1000, 1e-9), DateTimeOffset.UtcNow));
+                    board?.Batch((long)(epoch - 1) * loader.BatchesPerEpoch + done, metrics.Loss, metrics.Accuracy,
+                        session.Optimizer.ParamGroups.First().LearningRate);
                 }
                 // The epoch's last batch is covered by the end-of-epoch checkpoint, written after validation.
-                if (checkpoint is not null && every > 0 && done % every == 0 && !last)
+                checkpointDue |= every > 0 && done % every == 0;
+                if (checkpoint is not null && checkpointDue && groups.AtBoundary(done) && !last)
                 {
+                    checkpointDue = false;
                     checkpoint(new EpochPosition(done, metrics.Sums, elapsedMs, waitMs));
                 }
                 cancellationToken.ThrowIfCancellationRequested();

@@ -6,21 +6,33 @@ using static TorchSharp.torch;
 namespace WebTrainer.Worker.Training;
 
 /// <summary>
-/// One optimisation step on one batch, inside one dispose scope: every tensor it makes is freed
-/// when it returns and only numbers reach the metrics. Shared by the trainer and the benchmark,
-/// so the benchmark measures the step that really runs.
+/// The work of one batch inside one dispose scope: every tensor it makes is freed when it returns
+/// and only numbers reach the metrics. Shared by the trainer and the benchmark, so the benchmark
+/// measures the step that really runs.
 /// </summary>
 internal static class TrainStep
 {
+    /// <summary>One optimisation step on one batch: what the benchmark measures.</summary>
     public static void Run(ImageClassifier model, optim.Optimizer optimizer, LossFunction criterion, Batch batch, Device device,
         RunningMetrics metrics)
+    {
+        optimizer.zero_grad();
+        Backward(model, criterion, batch, device, metrics, 1.0);
+        optimizer.step();
+    }
+
+    /// <summary>
+    /// Forward and backward pass of one batch, adding its gradient times <paramref name="lossScale"/>
+    /// to what the parameters hold; returns the batch's mean loss as the metrics saw it (unscaled).
+    /// </summary>
+    public static float Backward(ImageClassifier model, LossFunction criterion, Batch batch, Device device, RunningMetrics metrics,
+        double lossScale)
     {
         using var scope = NewDisposeScope();
         // Gradient mode is per thread and this step runs on whichever pool thread the loader's await resumed on.
         using var gradients = enable_grad();
         var x = batch.ToModelInput(device);
         var y = batch.Labels.to(device);
-        optimizer.zero_grad();
         var (logits, auxiliary) = model.ForwardTraining(x);
         var loss = criterion.Compute(logits, y);
         // The auxiliary head (InceptionV3) adds to what is minimised; the reported loss is the main head's alone.
@@ -28,8 +40,19 @@ internal static class TrainStep
         using var weight = model.AuxiliaryLossWeight.ToScalar();
         using var one = 1.0.ToScalar();
         var objective = auxiliary is null ? loss : loss.add(criterion.Compute(auxiliary, y).mul(weight), one);
+        float value = loss.item<float>();
+        if (!float.IsFinite(value))
+        {
+            // Nothing to learn from; the caller ends the run.
+            return value;
+        }
+        if (lossScale != 1.0)
+        {
+            using var scale = lossScale.ToScalar();
+            objective = objective.mul(scale);
+        }
         objective.backward();
-        optimizer.step();
-        metrics.Add(logits.detach(), y, loss.item<float>());
+        metrics.Add(logits.detach(), y, value);
+        return value;
     }
 }

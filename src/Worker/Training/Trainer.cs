@@ -6,6 +6,7 @@ using WebTrainer.Worker.Data.Sampling;
 using WebTrainer.Worker.Training.Artifacts;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
+using WebTrainer.Worker.Training.TensorBoard;
 
 namespace WebTrainer.Worker.Training;
 
@@ -40,7 +41,9 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
         int epoch = resumed?.Epoch ?? 1;
         var position = resumed is null ? EpochPosition.Start
             : new EpochPosition(resumed.NextBatch, resumed.Sums, resumed.PartialElapsedMs, resumed.PartialWaitMs);
-        var epochs = new EpochTrainer(session, settings, sink);
+        using var board = run is null ? null
+            : TensorBoardLog.Open(run, epoch, (long)(epoch - 1) * loaders.Train.BatchesPerEpoch + position.NextBatch);
+        var epochs = new EpochTrainer(session, settings, sink, board);
         for (; epoch <= spec.Training.Epochs && !session.EarlyStopping.State.Stopped; epoch++, position = EpochPosition.Start)
         {
             settings.Position?.BeginEpoch(epoch);
@@ -61,6 +64,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
             }
             history.Add(metrics);
             sink.Epoch(metrics);
+            board?.Epoch(metrics);
             EndEpoch(session, checkpoints, metrics);
             checkpoints.Save(epoch + 1, EpochPosition.Start, history);
             cancellationToken.ThrowIfCancellationRequested();

@@ -27,4 +27,7 @@ internal sealed record TrainerSettings
 
     /// <summary>Follows the batches handed to the model, when someone watches the run (its process's heartbeat).</summary>
     public RunPosition? Position { get; init; }
+
+    /// <summary>Called at every optimiser step with the gradients in place, before the update (tests).</summary>
+    public OptimizerStepObserver? OnOptimizerStep { get; init; }
 }

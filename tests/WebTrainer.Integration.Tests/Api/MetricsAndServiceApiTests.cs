@@ -103,6 +103,9 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : WebOnlyTe
             ["/api/jobs/{id}/metrics/epochs"] = ["get"],
             ["/api/jobs/{id}/metrics/batches"] = ["get"],
             ["/api/jobs/{id}/events"] = ["get"],
+            ["/api/jobs/{id}/artifacts/model"] = ["get"],
+            ["/api/jobs/{id}/artifacts/tensorboard"] = ["get"],
+            ["/api/jobs/{id}/artifacts/metrics.csv"] = ["get"],
             ["/api/datasets"] = ["get"],
             ["/api/workers"] = ["get"],
         };

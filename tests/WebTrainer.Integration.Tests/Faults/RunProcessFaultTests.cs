@@ -1,6 +1,8 @@
+using System.IO.Compression;
 using WebTrainer.Integration.Tests.Support;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Testing;
+using WebTrainer.Worker.Training.TensorBoard;
 
 namespace WebTrainer.Integration.Tests.Faults;
 
@@ -14,14 +16,22 @@ public sealed class RunProcessFaultTests(PostgresServer server)
 {
     private const string Fault = "WEBTRAINER_TEST_FAULT";
 
-    [Fact]
-    public async Task RunProcessKilledBySigsegvOnce_WorkerLives_AndTheResumedRunEndsWithTheUninterruptedRunsResults()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunProcessKilledBySigsegvOnce_WorkerLives_AndTheResumedRunEndsWithTheUninterruptedRunsResults(bool knobs)
     {
         await using var system = await WebTrainerSystem.CreateAsync(server);
         await system.StartWebAsync();
         var file = await system.AddSyntheticDatasetAsync(count: 1200);
         var spec = WebTrainerSystem.SmallSpec(file, epochs: 2, batchSize: 16) with { Name = "segv-once" };
         spec = spec with { Training = spec.Training with { CheckpointEveryBatches = 4 } };
+        if (knobs)
+        {
+            // 53 batches per epoch in groups of 4 (14 steps): the death at epoch 2, batch 7 falls inside the group of
+            // batches 5 to 8 and inside the warmup (step 15 of 20), with every step clipped.
+            spec = spec with { Training = spec.Training with { GradientAccumulationSteps = 4, WarmupSteps = 20, GradientClipNorm = 1.0 } };
+        }
 
         var plain = await system.StartWorkerAsync("plain");
         var reference = await system.WaitForJobAsync(await system.SubmitOkAsync(spec), j => j.Summary.Status is JobStatus.Succeeded or JobStatus.Failed,
@@ -45,6 +55,19 @@ public sealed class RunProcessFaultTests(PostgresServer server)
         Assert.Contains("Attempt 2 of 3: resuming from the last checkpoint", events, StringComparison.Ordinal);
         Assert.Contains("Continuing", events, StringComparison.Ordinal);
         Assert.Equal(2L, await Db.CountAsync(system.ConnectionString, "SELECT attempts FROM jobs WHERE id = @job", id));
+
+        // The resumed run's TensorBoard file has each step once: what followed the checkpoint was dropped on resume.
+        using var zip = new ZipArchive(await system.Http.GetStreamAsync($"/api/jobs/{id}/artifacts/tensorboard"));
+        using var board = new MemoryStream();
+        await using (var entry = Assert.Single(zip.Entries).Open())
+        {
+            await entry.CopyToAsync(board);
+        }
+        board.Position = 0;
+        var scalars = EventRecords.Read(board).Select(r => ScalarEvent.Decode(r)!).ToList();
+        var batchSteps = scalars.Where(e => e.Tag == "batch/loss").Select(e => e.Step).ToList();
+        Assert.Equal(batchSteps.Distinct().Order(), batchSteps);
+        Assert.Equal([1L, 2], scalars.Where(e => e.Tag == "epoch/val_loss").Select(e => e.Step));
     }
 
     [Fact]

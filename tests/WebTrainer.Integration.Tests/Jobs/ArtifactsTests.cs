@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -8,6 +9,7 @@ using WebTrainer.Shared.Json;
 using WebTrainer.Testing;
 using WebTrainer.Worker.Samples;
 using WebTrainer.Worker.Training.Artifacts;
+using WebTrainer.Worker.Training.TensorBoard;
 
 namespace WebTrainer.Integration.Tests.Jobs;
 
@@ -50,6 +52,73 @@ public sealed class ArtifactsTests(PostgresServer server) : IAsyncLifetime
         using var response = await member.GetAsync($"/api/jobs/{_job}/artifacts/model");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Owner_DownloadsTheTensorBoardEventFiles_AsAZip()
+    {
+        using var response = await _system.Http.GetAsync($"/api/jobs/{_job}/artifacts/tensorboard");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync());
+        var entry = Assert.Single(zip.Entries);
+        Assert.Matches(@"^job-\d+-it/events\.out\.tfevents\.\d+\.webtrainer$", entry.FullName);
+        using var events = new MemoryStream();
+        await using (var stream = entry.Open())
+        {
+            await stream.CopyToAsync(events);
+        }
+        events.Position = 0;
+        var scalars = EventRecords.Read(events).Select(r => ScalarEvent.Decode(r)!).ToList();
+        var epochs = (await _system.GetJobAsync(_job)).Epochs;
+        Assert.Equal(epochs.Select(e => (float)e.ValidationLoss!.Value), scalars.Where(s => s.Tag == "epoch/val_loss").Select(s => s.Value));
+        Assert.Contains(scalars, s => s.Tag == "batch/loss");
+    }
+
+    [Fact]
+    public async Task Owner_DownloadsMetricsCsv_OneRowPerEpochWithTheJobsMetrics()
+    {
+        using var response = await _system.Http.GetAsync($"/api/jobs/{_job}/artifacts/metrics.csv");
+        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var header = lines[0].Split(',');
+        Assert.Equal(["epoch", "train_loss", "train_accuracy"], header[..3]);
+        var epochs = (await _system.GetJobAsync(_job)).Epochs;
+        Assert.Equal(2, epochs.Count);
+        Assert.Equal(epochs.Count + 1, lines.Length);
+        foreach (var (epoch, line) in epochs.Zip(lines.Skip(1)))
+        {
+            var row = header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second);
+            Assert.Equal(epoch.Epoch, int.Parse(row["epoch"], CultureInfo.InvariantCulture));
+            Assert.Equal(epoch.TrainLoss, double.Parse(row["train_loss"], CultureInfo.InvariantCulture));
+            Assert.Equal(epoch.TrainAccuracy, double.Parse(row["train_accuracy"], CultureInfo.InvariantCulture));
+            Assert.Equal(epoch.ValidationLoss, double.Parse(row["val_loss"], CultureInfo.InvariantCulture));
+            Assert.Equal(epoch.ValidationAccuracy, double.Parse(row["val_accuracy"], CultureInfo.InvariantCulture));
+            Assert.Equal(epoch.LearningRate, double.Parse(row["learning_rate"], CultureInfo.InvariantCulture));
+            Assert.Equal(epoch.SamplesPerSecond, double.Parse(row["images_per_second"], CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Theory]
+    [InlineData("tensorboard")]
+    [InlineData("metrics.csv")]
+    public async Task TrainingLogs_AreTheOwnersOnly_LikeTheModel(string artifact)
+    {
+        using var anonymous = _system.Anonymous();
+        using var member = await _system.MemberAsync("mira@webtrainer.test");
+
+        using var noIdentity = await anonymous.GetAsync($"/api/jobs/{_job}/artifacts/{artifact}");
+        using var notYours = await member.GetAsync($"/api/jobs/{_job}/artifacts/{artifact}");
+        using var model = await member.GetAsync($"/api/jobs/{_job}/artifacts/model");
+        using var missing = await _system.Http.GetAsync($"/api/jobs/999999/artifacts/{artifact}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noIdentity.StatusCode);
+        Assert.Equal(model.StatusCode, notYours.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notYours.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

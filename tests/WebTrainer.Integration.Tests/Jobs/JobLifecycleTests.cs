@@ -37,6 +37,22 @@ public sealed class JobLifecycleTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DivergingJob_EndsFailed_WithTheNaNSentence_OnItsFirstAttempt()
+    {
+        var file = await _system.AddSyntheticDatasetAsync();
+        await _system.StartWorkerAsync("worker-a");
+        var spec = WebTrainerSystem.SmallSpec(file, epochs: 2);
+        spec = spec with { Training = spec.Training with { Optimizer = Optimizers.Sgd, LearningRate = 10, Momentum = 0.9 } };
+
+        var id = await _system.SubmitOkAsync(spec);
+        var job = await _system.WaitForJobAsync(id, j => j.Summary.Status is not (JobStatus.Queued or JobStatus.Running), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(JobStatus.Failed, job.Summary.Status);
+        Assert.Matches(@"^The loss became (NaN|infinite) at epoch \d+, batch \d+; try a lower learning rate or gradient clipping$", job.Summary.Error);
+        Assert.Equal(1L, await Db.CountAsync(_system.ConnectionString, "SELECT attempts FROM jobs WHERE id = @job", id));
+    }
+
+    [Fact]
     public async Task TwoEpochJob_TrainsAfterValidation_AndLearns()
     {
         // Validation runs without gradients; the next epoch must train again (grad mode is thread-local in libtorch).

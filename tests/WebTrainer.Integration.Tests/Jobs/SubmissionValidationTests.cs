@@ -98,6 +98,29 @@ public sealed class SubmissionValidationTests(PostgresServer server) : IAsyncLif
     }
 
     [Fact]
+    public async Task Submit_BadTrainingKnobs_Is400_WithAMessagePerKnob()
+    {
+        var spec = WebTrainerSystem.SmallSpec(_file) with
+        {
+            Training = new TrainingSpec
+            {
+                GradientClipNorm = -1, GradientAccumulationSteps = 0, WarmupEpochs = 2, WarmupSteps = 100, WarmupStartFactor = 1.5,
+            },
+        };
+
+        using var response = await _system.SubmitAsync(spec);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = json.RootElement.GetProperty("errors");
+        Assert.Contains("not -1", errors.GetProperty("training.gradientClipNorm")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("from 1 (a step per batch)", errors.GetProperty("training.gradientAccumulationSteps")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("not both", errors.GetProperty("training.warmupSteps")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("(0, 1], not 1.5", errors.GetProperty("training.warmupStartFactor")[0].GetString(), StringComparison.Ordinal);
+        await AssertNothingQueuedAsync();
+    }
+
+    [Fact]
     public async Task Submit_MalformedJson_Is400()
     {
         using var response = await _system.Http.PostAsync("/api/jobs",

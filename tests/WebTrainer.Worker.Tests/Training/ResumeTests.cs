@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Testing;
@@ -7,11 +9,14 @@ using WebTrainer.Worker.Training;
 namespace WebTrainer.Worker.Tests.Training;
 
 [Collection(TrainingCollection.Name)]
-public sealed class ResumeTests : IDisposable
+public sealed partial class ResumeTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
-    public static TheoryData<string> Setups => ["sgd-plateau", "adamw-cosine-frozen"];
+    public static TheoryData<string> Setups => ["sgd-plateau", "adamw-cosine-frozen", Knobs];
+
+    /// <summary>Warmup into epoch 2, groups of 3 accumulated batches, clipped steps.</summary>
+    private const string Knobs = "sgd-warmup-accumulation-clipping";
 
     [Theory]
     [MemberData(nameof(Setups))]
@@ -28,25 +33,49 @@ public sealed class ResumeTests : IDisposable
 
         var resumedDirectory = TrainingFixture.RunDirectory(_temp, setup + "-resumed");
         using var stop = new CancellationTokenSource();
+        // The knobs' run is stopped one batch past its checkpoint at batch 6, inside the group of batches 7 to 9
+        // (and inside the warmup, at optimiser step 8 of 9): that group's gradients are lost and must be redone.
+        var checkpointed = setup == Knobs ? "Checkpoint written: epoch 2, batch 6" : "Checkpoint written: epoch 2, batch 8";
+        bool armed = false;
         var interrupted = new RecordingSink
         {
             OnEvent = (_, message) =>
             {
-                if (message == "Checkpoint written: epoch 2, batch 8")
+                if (message == checkpointed)
+                {
+                    armed = true;
+                    if (setup != Knobs)
+                    {
+                        stop.Cancel();
+                    }
+                }
+            },
+            OnBatch = progress =>
+            {
+                if (armed && setup == Knobs && progress.Epoch == 2 && progress.Batch == 7)
                 {
                     stop.Cancel();
                 }
             },
         };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new Trainer(new TrainerSettings { RunDirectory = resumedDirectory }, interrupted).RunAsync(spec, data, stop.Token));
+            new Trainer(new TrainerSettings { RunDirectory = resumedDirectory, BatchReportInterval = TimeSpan.Zero }, interrupted)
+                .RunAsync(spec, data, stop.Token));
+        Assert.True(armed);
         Assert.Single(interrupted.Epochs);
 
         var resumedSink = new RecordingSink();
         var resumed = await new Trainer(new TrainerSettings { RunDirectory = resumedDirectory }, resumedSink)
             .RunAsync(spec, data, CancellationToken.None);
 
-        Assert.Contains(resumedSink.Events, e => e.Message.StartsWith("Resuming from checkpoint", StringComparison.Ordinal) && e.Message.Contains("epoch 2, batch 8"));
+        Assert.Contains(resumedSink.Events, e => e.Message.StartsWith("Resuming from checkpoint", StringComparison.Ordinal) && e.Message.Contains(checkpointed["Checkpoint written: ".Length..], StringComparison.Ordinal));
+        if (setup == Knobs)
+        {
+            // Checkpoints land on group boundaries only (every 4 batches, moved on to the next multiple of 3).
+            var written = straightSink.Events.Select(e => CheckpointAt().Match(e.Message)).Where(m => m.Success)
+                .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+            Assert.Equal([6, 9, 12], written);
+        }
         Assert.Equal(spec.Training.Epochs, straightSink.Epochs.Count);
         Assert.Equal(Learning(straightSink.Epochs), Learning(resumedSink.Epochs));
         Assert.NotNull(straight);
@@ -86,6 +115,9 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    [GeneratedRegex(@"^Checkpoint written: epoch \d+, batch (\d+)$")]
+    private static partial Regex CheckpointAt();
+
     private static JobSpec MakeSpec(string file, string setup) => setup switch
     {
         "sgd-plateau" => TrainingFixture.Spec(file, new TrainingSpec
@@ -101,6 +133,21 @@ public sealed class ResumeTests : IDisposable
             ClassWeights = [1.0, 1.2, 0.8, 1.0, 1.1, 0.9],
             Schedule = new LearningRateSchedule { Kind = "plateau", Patience = 1, Gamma = 0.5 },
             EarlyStopping = new EarlyStoppingSpec { Monitor = "val_loss", Patience = 5 },
+            CheckpointEveryBatches = 4,
+        }) with { Augmentation = new AugmentationSpec { HorizontalFlip = true } },
+        Knobs => TrainingFixture.Spec(file, new TrainingSpec
+        {
+            Epochs = 3,
+            BatchSize = 32,
+            Optimizer = Optimizers.Sgd,
+            LearningRate = 0.05,
+            Momentum = 0.9,
+            WeightDecay = 1e-4,
+            GradientAccumulationSteps = 3,
+            WarmupSteps = 9,
+            WarmupStartFactor = 0.25,
+            GradientClipNorm = 0.5,
+            Schedule = new LearningRateSchedule { Kind = "step", StepEpochs = 2, Gamma = 0.5 },
             CheckpointEveryBatches = 4,
         }) with { Augmentation = new AugmentationSpec { HorizontalFlip = true } },
         _ => TrainingFixture.Spec(file, new TrainingSpec

@@ -21,6 +21,18 @@ public sealed class TrainingForm
     public int CheckpointEveryBatches { get; set; } = 200;
     public int MaxSamplesPerSplit { get; set; }
 
+    /// <summary>0: no clipping.</summary>
+    public double GradientClipNorm { get; set; }
+    public int GradientAccumulationSteps { get; set; } = 1;
+
+    /// <summary>What <see cref="WarmupLength"/> counts: <c>epochs</c> or <c>steps</c>.</summary>
+    public string WarmupUnit { get; set; } = WarmupEpochsUnit;
+    public int WarmupLength { get; set; }
+    public double WarmupStartFactor { get; set; } = 0.1;
+
+    public const string WarmupEpochsUnit = "epochs";
+    public const string WarmupStepsUnit = "steps";
+
     /// <summary>Empty: a constant learning rate.</summary>
     public string ScheduleKind { get; set; } = "";
     public int StepEpochs { get; set; } = 10;
@@ -51,6 +63,11 @@ public sealed class TrainingForm
         ClassWeights = spec.ClassWeights is { } weights ? string.Join(", ", weights.Select(w => w.ToString(CultureInfo.InvariantCulture))) : "",
         CheckpointEveryBatches = spec.CheckpointEveryBatches,
         MaxSamplesPerSplit = spec.MaxSamplesPerSplit,
+        GradientClipNorm = spec.GradientClipNorm ?? 0,
+        GradientAccumulationSteps = spec.GradientAccumulationSteps,
+        WarmupUnit = spec.WarmupSteps > 0 ? WarmupStepsUnit : WarmupEpochsUnit,
+        WarmupLength = spec.WarmupSteps > 0 ? spec.WarmupSteps : spec.WarmupEpochs,
+        WarmupStartFactor = spec.WarmupStartFactor,
         ScheduleKind = spec.Schedule?.Kind ?? "",
         StepEpochs = spec.Schedule?.StepEpochs ?? 10,
         Gamma = spec.Schedule?.Gamma ?? 0.1,
@@ -80,6 +97,11 @@ public sealed class TrainingForm
         ClassWeights = ParseClassWeights(problems),
         CheckpointEveryBatches = CheckpointEveryBatches,
         MaxSamplesPerSplit = MaxSamplesPerSplit,
+        GradientClipNorm = GradientClipNorm == 0 ? null : GradientClipNorm,
+        GradientAccumulationSteps = GradientAccumulationSteps,
+        WarmupEpochs = WarmupUnit == WarmupStepsUnit ? 0 : WarmupLength,
+        WarmupSteps = WarmupUnit == WarmupStepsUnit ? WarmupLength : 0,
+        WarmupStartFactor = WarmupStartFactor,
         Schedule = ScheduleKind == "" ? null : new LearningRateSchedule
         {
             Kind = ScheduleKind,

@@ -71,7 +71,8 @@ internal sealed partial class TrainingRun(
         {
             return new RunOutcome { Kind = RunOutcomeKind.Stopped };
         }
-        catch (Exception ex) when (ex is DatasetProblemException or DataPathException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is DatasetProblemException or DataPathException or NotSupportedException or InvalidOperationException
+            or TrainingDivergedException)
         {
             LogFailed(logger, ex, jobId);
             return Failed(sink, ex.Message);
