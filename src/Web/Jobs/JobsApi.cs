@@ -71,7 +71,10 @@ internal static class JobsApi
         var epochs = await metrics.GetEpochsAsync(id, cancellationToken);
         var lastBatch = await metrics.GetLastBatchAsync(id, cancellationToken);
         var summary = (await forecast.ApplyAsync([row.ToSummary()], cancellationToken))[0];
-        return TypedResults.Ok(new JobDetail(summary, row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults));
+        return TypedResults.Ok(new JobDetail(summary, row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults)
+        {
+            Optimize = row.ParsedOptimize,
+        });
     }
 
     internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> CancelJob(
