@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using PureHDF;
+using PureHDF.Selections;
+using WebTrainer.Shared.Metrics;
+using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Data.Hdf5.Raw;
+using WebTrainer.Worker.Training;
+
+namespace WebTrainer.Worker.Optimizing;
+
+/// <summary>
+/// Rewrites an HDF5 file with its image datasets contiguous or one image per chunk, streaming rows in
+/// blocks of about <paramref name="blockBytes"/> (whole input chunks along the first axis where they
+/// fit, so each is decoded once). Every step is a heartbeat and a progress report, and the place to
+/// stop on cancel. Uncompressed output is resumable: PureHDF writes the whole file's metadata first,
+/// with each image dataset's space reserved (contiguous, or chunks at fixed places: the implicit
+/// index), then rows go straight to their offsets and a journal records them after each flush.
+/// Deflated output is written through PureHDF's writer, whose chunk index is placed at the end, so it
+/// starts again from row 0 on a new attempt.
+/// </summary>
+internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosition position)
+{
+    private static readonly H5WriteOptions WriteOptions = new(PreferCompactDatasetLayout: false);
+
+    public void Run(long jobId, string input, string output, string layout, int? deflateLevel, CancellationToken cancellationToken)
+    {
+        var journalPath = OptimizeFiles.Journal(output);
+        if (File.Exists(output))
+        {
+            if (OptimizeJournal.Load(journalPath) is { Complete: true } finished && finished.JobId == jobId)
+            {
+                // An earlier attempt renamed the file and died before it could say so.
+                File.Delete(journalPath);
+                return;
+            }
+            throw new InvalidOperationException($"{Path.GetFileName(output)} already exists; it is not overwritten");
+        }
+        var tree = OutputTree.Build(input, layout, deflateLevel);
+        foreach (var note in tree.Notes)
+        {
+            sink.Event("warning", note);
+        }
+        position.BeginEpoch(1);
+        if (deflateLevel is null)
+        {
+            WriteResumable(jobId, tree, input, output, layout, cancellationToken);
+        }
+        else
+        {
+            LevelledDeflateFilter.Register();
+            WriteDeflated(tree, output, cancellationToken);
+        }
+        Verify(OptimizeFiles.Partial(output), tree);
+        File.Move(OptimizeFiles.Partial(output), output, overwrite: false);
+        File.Delete(journalPath);
+    }
+
+    private void WriteResumable(long jobId, OutputTree tree, string input, string output, string layout, CancellationToken cancellationToken)
+    {
+        var partial = OptimizeFiles.Partial(output);
+        var journalPath = OptimizeFiles.Journal(output);
+        var fingerprint = OptimizeJournal.FingerprintOf(input, layout, null);
+        var journal = OptimizeJournal.Load(journalPath);
+        if (journal is not null && journal.JobId == jobId && journal.Fingerprint == fingerprint && File.Exists(partial))
+        {
+            sink.Event("info", FormattableString.Invariant(
+                $"Resuming: {journal.RowsDone.Values.Sum()} of {tree.TotalRows} rows were written by an earlier attempt"));
+        }
+        else
+        {
+            OptimizeFiles.Discard(output);
+            WriteSkeleton(tree, partial);
+            journal = new OptimizeJournal { JobId = jobId, Fingerprint = fingerprint, RowsDone = tree.Images.ToDictionary(i => i.Path, _ => 0L) };
+            journal.Save(journalPath);
+        }
+        var offsets = DataOffsets(partial, tree);
+        using var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        long done = journal.RowsDone.Values.Sum();
+        foreach (var image in tree.Images)
+        {
+            long offset = offsets[image.Path];
+            long rowBytes = image.Source.RowBytes;
+            done = CopyRows(image, journal.RowsDone.GetValueOrDefault(image.Path), done, tree.TotalRows, journal, (first, bytes) =>
+            {
+                RandomAccess.Write(stream.SafeFileHandle, bytes, offset + first * rowBytes);
+                stream.Flush(flushToDisk: true);
+                journal.RowsDone[image.Path] = first + bytes.Length / rowBytes;
+                journal.Save(journalPath);
+            }, cancellationToken);
+        }
+        journal.Complete = true;
+        journal.Save(journalPath);
+    }
+
+    private void WriteDeflated(OutputTree tree, string output, CancellationToken cancellationToken)
+    {
+        var partial = OptimizeFiles.Partial(output);
+        if (File.Exists(partial))
+        {
+            sink.Event("info", "Deflated output cannot resume (its chunk index is written last): starting again from row 0");
+        }
+        OptimizeFiles.Discard(output);
+        var journal = new OptimizeJournal { JobId = 0, Fingerprint = "" };
+        long done = 0;
+        using (var writer = tree.File.BeginWrite(partial, WriteOptions))
+        {
+            foreach (var image in tree.Images)
+            {
+                done = CopyRows(image, 0, done, tree.TotalRows, journal, (first, bytes) => Write(writer, image, first, bytes), cancellationToken);
+            }
+        }
+        using var flush = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        flush.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Copies rows from <paramref name="from"/> on, a block per step; returns the rows done over all datasets.</summary>
+    private long CopyRows(ImageCopy image, long from, long done, long total, OptimizeJournal journal,
+        Action<long, ReadOnlySpan<byte>> write, CancellationToken cancellationToken)
+    {
+        var source = image.Source;
+        long blockRows = BlockRows(source);
+        var buffer = new byte[blockRows * source.RowBytes];
+        var rows = new long[blockRows];
+        using var reader = source.OpenReader();
+        var clock = Stopwatch.StartNew();
+        long written = 0;
+        for (long first = from; first < source.Count; first += blockRows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            position.Mark(RunPosition.OptimizePass, (int)journal.Steps);
+            int count = (int)Math.Min(blockRows, source.Count - first);
+            for (int i = 0; i < count; i++)
+            {
+                rows[i] = first + i;
+            }
+            var bytes = buffer.AsSpan(0, (int)(count * source.RowBytes));
+            source.ReadRows(reader, rows.AsSpan(0, count), bytes);
+            write(first, bytes);
+            journal.Steps++;
+            done += count;
+            written += count;
+            double rate = written / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
+            sink.Batch(new BatchProgress(1, (int)done, (int)total, 0, 0, rate, DateTimeOffset.UtcNow));
+        }
+        return done;
+    }
+
+    /// <summary>Rows per step: whole input chunks along the first axis when they fit the block, else as many rows as fit.</summary>
+    private long BlockRows(ImageDataset source)
+    {
+        long fit = Math.Max(1, blockBytes / source.RowBytes);
+        if (source.RowsPerChunk is { } perChunk && perChunk > 1 && perChunk <= fit)
+        {
+            fit = fit / perChunk * perChunk;
+        }
+        return Math.Min(fit, source.Count);
+    }
+
+    private static void WriteSkeleton(OutputTree tree, string partial)
+    {
+        using (tree.File.BeginWrite(partial, WriteOptions))
+        {
+        }
+        using var handle = File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite);
+        var superblock = Superblock.Read(handle, partial);
+        long end = (long)(superblock.BaseAddress + superblock.EndOfFileAddress);
+        if (RandomAccess.GetLength(handle) < end)
+        {
+            // The reserved data space ends the file; make it exist (sparse) so the file has the length its header says.
+            RandomAccess.SetLength(handle, end);
+        }
+    }
+
+    /// <summary>Where each image dataset's rows start in the partial file: contiguous data, or the first chunk of an implicit index.</summary>
+    private static Dictionary<string, long> DataOffsets(string partial, OutputTree tree)
+    {
+        var offsets = new Dictionary<string, long>();
+        using var handle = File.OpenHandle(partial, FileMode.Open, FileAccess.Read);
+        var superblock = Superblock.Read(handle, partial);
+        long length = RandomAccess.GetLength(handle);
+        using var h5 = Hdf5Files.Open(partial);
+        foreach (var image in tree.Images)
+        {
+            var layout = PureHdfInternals.Layout(Hdf5Files.Dataset(h5, partial, image.Path));
+            bool placed = layout is { Class: StorageLayout.Contiguous } or { Class: StorageLayout.Chunked, Index: ChunkIndexKind.Implicit };
+            if (!placed || FileBytes.IsUndefined(layout!.Address, superblock.OffsetSize))
+            {
+                throw new InvalidOperationException($"the new file's {image.Path} got no reserved space ({layout?.Class} {layout?.Index}); this PureHDF version is not the one the optimiser knows");
+            }
+            long offset = (long)(superblock.BaseAddress + layout.Address);
+            if (offset + image.Source.Count * image.Source.RowBytes > length)
+            {
+                throw new InvalidOperationException($"the new file's {image.Path} reserves space beyond the file's end");
+            }
+            offsets[image.Path] = offset;
+        }
+        return offsets;
+    }
+
+    private static void Write(H5NativeWriter writer, ImageCopy image, long first, ReadOnlySpan<byte> bytes)
+    {
+        var shape = image.Source.Shape;
+        int rows = (int)(bytes.Length / image.Source.RowBytes);
+        ulong[] starts = [(ulong)first, .. shape.Skip(1).Select(_ => 0UL)];
+        ulong[] blocks = [(ulong)rows, .. shape.Skip(1)];
+        var selection = new HyperslabSelection(shape.Count, starts, blocks);
+        switch (image.Target)
+        {
+            case H5Dataset<byte[]> bytesTarget:
+                writer.Write(bytesTarget, bytes.ToArray(), fileSelection: selection);
+                break;
+            case H5Dataset<Half[]> halfTarget:
+                writer.Write(halfTarget, MemoryMarshal.Cast<byte, Half>(bytes).ToArray(), fileSelection: selection);
+                break;
+            case H5Dataset<float[]> floatTarget:
+                writer.Write(floatTarget, MemoryMarshal.Cast<byte, float>(bytes).ToArray(), fileSelection: selection);
+                break;
+            default:
+                throw new InvalidOperationException($"unexpected target type for {image.Path}");
+        }
+    }
+
+    /// <summary>The new file opens and each image dataset has the reader it was written for, before it takes the final name.</summary>
+    private static void Verify(string partial, OutputTree tree)
+    {
+        foreach (var image in tree.Images)
+        {
+            var written = ImageDataset.Open(partial, image.Path);
+            if (written.Count != image.Source.Count || written.RowBytes != image.Source.RowBytes)
+            {
+                throw new InvalidOperationException($"the new file's {image.Path} has another shape than the input's");
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+
+namespace WebTrainer.Worker.Optimizing;
+
+/// <summary>
+/// Where an optimise job writes: the output is built under <c>&lt;output&gt;.partial</c> beside its
+/// journal <c>&lt;output&gt;.partial.json</c>, and renamed to its final name only when complete.
+/// </summary>
+internal static class OptimizeFiles
+{
+    public static string Output(DataRoots roots, OptimizeSpec spec) => roots.ResolveNew(spec.Output, spec.OutputRoot);
+
+    public static string Partial(string output) => output + ".partial";
+
+    public static string Journal(string output) => output + ".partial.json";
+
+    /// <summary>Deletes what an unfinished run left; the final file, if any, is not touched.</summary>
+    public static void Discard(string output)
+    {
+        File.Delete(Partial(output));
+        File.Delete(Journal(output));
+    }
+}
