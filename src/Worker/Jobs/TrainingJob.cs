@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Optimizing;
 using WebTrainer.Worker.Jobs.Runs;
 using WebTrainer.Worker.Reporting;
 using WebTrainer.Worker.Storage;
@@ -31,8 +33,12 @@ internal sealed partial class TrainingJob(
     IHostApplicationLifetime lifetime,
     IOptions<WorkerOptions> options,
     IOptions<JobQueueOptions> queue,
+    DataRoots dataRoots,
     ILogger<TrainingJob> logger) : ITrainingJob
 {
+    /// <summary>Set for an optimise job, whose partial output goes when the job ends any way but Succeeded.</summary>
+    private OptimizeSpec? _optimize;
+
     public async Task RunAsync(long jobId, CancellationToken cancellationToken)
     {
         await using var runLock = await JobLock.TryAcquireAsync(dataSource, jobId, cancellationToken);
@@ -50,6 +56,7 @@ internal sealed partial class TrainingJob(
             return;
         }
 
+        _optimize = row.ParsedOptimize;
         await using var reporter = new JobReporter(jobId, metrics, logger);
         using var userCancel = watcher.Register(jobId);
         var stopping = lifetime.ApplicationStopping;
@@ -169,7 +176,24 @@ internal sealed partial class TrainingJob(
     private async Task EndAsync(long jobId, JobReporter reporter, JobStatus status, string? error, Shared.Metrics.TestResults? test)
     {
         await reporter.FlushAsync(CancellationToken.None);
+        if (_optimize is not null && status != JobStatus.Succeeded)
+        {
+            DiscardPartialOutput(_optimize, reporter);
+        }
         await DatabaseRetry.RunAsync(ct => jobs.FinishAsync(jobId, status, error, test, ct), null, CancellationToken.None);
+    }
+
+    /// <summary>A run process that died leaves its partial output for the next attempt; there is none now.</summary>
+    private void DiscardPartialOutput(OptimizeSpec spec, JobReporter reporter)
+    {
+        try
+        {
+            OptimizeFiles.Discard(OptimizeFiles.Output(dataRoots, spec));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DataPathException)
+        {
+            reporter.Event("warning", $"The partial output could not be deleted: {ex.Message}");
+        }
     }
 
     /// <summary>A job that cannot start: gone, already ended, or cancelled while its last Worker was away.</summary>
