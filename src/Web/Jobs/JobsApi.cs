@@ -128,6 +128,11 @@ internal static class JobsApi
         {
             return TypedResults.NotFound();
         }
+        if (row.Kind != JobKinds.Train)
+        {
+            return TypedResults.Problem($"Job {id} is an optimise job; queue another with POST /api/datasets/optimize and a new output name.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Only training jobs are cloned");
+        }
         var spec = row.ParsedSpec;
         var created = await CreateJob(spec with { Name = $"{spec.Name} (copy)" }, submitter, context, cancellationToken);
         return created.Result switch
