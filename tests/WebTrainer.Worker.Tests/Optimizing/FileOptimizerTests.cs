@@ -1,14 +1,12 @@
-using PureHDF;
 using WebTrainer.Shared.Datasets;
 using WebTrainer.Testing;
-using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Data.Hdf5.Raw;
 using WebTrainer.Worker.Optimizing;
 using WebTrainer.Worker.Tests.Training;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Tests.Optimizing;
 
+/// <summary>The optimiser on a file with h5py's guessed chunks: same bytes, requested layout, resume, cancel, no overwrite.</summary>
 public sealed class FileOptimizerTests : IDisposable
 {
     private const long SmallBlock = 16 * 1024;
@@ -31,12 +29,12 @@ public sealed class FileOptimizerTests : IDisposable
 
         new FileOptimizer(SmallBlock, sink, new RunPosition()).Run(1, input, output, layout, deflate, CancellationToken.None);
 
-        AssertSameContent(input, output);
+        Hdf5Compare.AssertSameContent(input, output);
         Assert.False(File.Exists(OptimizeFiles.Partial(output)));
         Assert.False(File.Exists(OptimizeFiles.Journal(output)));
         foreach (var name in new[] { "train_img", "valid_img", "test_img" })
         {
-            AssertLayout(output, name, layout, deflate);
+            Hdf5Compare.AssertLayout(output, name, layout, deflate);
         }
         Assert.True(sink.Batches.Count > 3, "progress is reported per step");
         Assert.Equal(600, sink.Batches[^1].Batch);
@@ -69,7 +67,7 @@ public sealed class FileOptimizerTests : IDisposable
         var resumed = Assert.Single(sink.Events, e => e.Message.StartsWith("Resuming", StringComparison.Ordinal));
         Assert.Equal("Resuming: 63 of 600 rows were written by an earlier attempt", resumed.Message);
         Assert.Equal(84, sink.Batches[0].Batch);
-        AssertSameContent(input, output);
+        Hdf5Compare.AssertSameContent(input, output);
     }
 
     [Fact]
@@ -108,43 +106,6 @@ public sealed class FileOptimizerTests : IDisposable
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
         Assert.Equal("mine", File.ReadAllText(output));
     }
-
-    internal static void AssertSameContent(string input, string output)
-    {
-        using var a = H5File.OpenRead(input);
-        using var b = H5File.OpenRead(output);
-        Assert.Equal(Names(a), Names(b));
-        foreach (var name in Names(a))
-        {
-            var x = a.Dataset(name);
-            var y = b.Dataset(name);
-            Assert.Equal(x.Space.Dimensions, y.Space.Dimensions);
-            Assert.Equal((x.Type.Class, x.Type.Size), (y.Type.Class, y.Type.Size));
-            Assert.True(Bytes(x).AsSpan().SequenceEqual(Bytes(y)), $"{name} differs");
-        }
-        Assert.Equal(a.Attribute("class_names").Read<string[]>(), b.Attribute("class_names").Read<string[]>());
-        Assert.Equal(a.Dataset("train_labels").Attribute("class_names").Read<string[]>(), b.Dataset("train_labels").Attribute("class_names").Read<string[]>());
-    }
-
-    internal static void AssertLayout(string output, string dataset, string layout, int? deflate)
-    {
-        using var file = H5File.OpenRead(output);
-        var storage = PureHdfInternals.Layout(file.Dataset(dataset))!;
-        var shape = file.Dataset(dataset).Space.Dimensions;
-        if (layout == OptimizeLayouts.Contiguous)
-        {
-            Assert.Equal(StorageLayout.Contiguous, storage.Class);
-            Assert.Empty(storage.Filters);
-            return;
-        }
-        Assert.Equal(StorageLayout.Chunked, storage.Class);
-        Assert.Equal([1UL, .. shape.Skip(1)], storage.ChunkDims!);
-        Assert.Equal(deflate is null ? [] : ["deflate"], storage.Filters.Select(f => f.Name));
-    }
-
-    private static List<string> Names(IH5Group file) => file.Children().Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
-
-    private static byte[] Bytes(IH5Dataset dataset) => dataset.Type.Size == 8 ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(dataset.Read<long[]>().AsSpan()).ToArray() : dataset.Read<byte[]>();
 
     public void Dispose() => _folder.Dispose();
 }
