@@ -12,16 +12,17 @@ public static class BadChunksFile
 {
     public static readonly string[] ClassNames = ["zero", "one", "two", "three"];
 
-    public static string Write(string path, int trainCount = 400, int size = 16)
+    /// <param name="rowsPerChunk">Images a chunk spans along the first axis.</param>
+    public static string Write(string path, int trainCount = 400, int size = 16, int rowsPerChunk = 16)
     {
         int validCount = trainCount / 4, testCount = trainCount / 4;
         var file = new H5File
         {
-            ["train_img"] = Images(trainCount, size, seed: 1),
+            ["train_img"] = Images(trainCount, size, rowsPerChunk, seed: 1),
             ["train_labels"] = OneHot(trainCount),
-            ["valid_img"] = Images(validCount, size, seed: 3),
+            ["valid_img"] = Images(validCount, size, rowsPerChunk, seed: 3),
             ["valid_labels"] = Integers(validCount),
-            ["test_img"] = Images(testCount, size, seed: 5),
+            ["test_img"] = Images(testCount, size, rowsPerChunk, seed: 5),
             ["test_labels"] = Integers(testCount),
         };
         file.Attributes["class_names"] = ClassNames;
@@ -29,7 +30,7 @@ public static class BadChunksFile
         return path;
     }
 
-    private static H5Dataset Images(int count, int size, int seed)
+    private static H5Dataset Images(int count, int size, int rowsPerChunk, int seed)
     {
         var pixels = new byte[(long)count * size * size * 3];
         var random = new Random(seed);
@@ -43,7 +44,7 @@ public static class BadChunksFile
                 pixels[(long)i * size * size * 3 + p * 3 + channel] |= 0xC0;
             }
         }
-        uint rows = (uint)Math.Max(1, count / 3);
+        uint rows = (uint)Math.Min(rowsPerChunk, count);
         return new H5Dataset(pixels, fileDims: [(ulong)count, (ulong)size, (ulong)size, 3], chunks: [rows, 4, 5, 1],
             datasetCreation: new H5DatasetCreation { Filters = [new PureHDF.Filters.H5Filter(1, null!)] });
     }

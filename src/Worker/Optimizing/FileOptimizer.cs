@@ -21,6 +21,9 @@ namespace WebTrainer.Worker.Optimizing;
 /// </summary>
 internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosition position)
 {
+    /// <summary>Largest input chunk-row read in one step, so that its chunks are decoded once.</summary>
+    public const long MaxChunkRowBytes = 1L << 30;
+
     private static readonly H5WriteOptions WriteOptions = new(PreferCompactDatasetLayout: false);
 
     public void Run(long jobId, string input, string output, string layout, int? deflateLevel, CancellationToken cancellationToken)
@@ -146,13 +149,30 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
         return done;
     }
 
-    /// <summary>Rows per step: whole input chunks along the first axis when they fit the block, else as many rows as fit.</summary>
+    /// <summary>
+    /// Rows per step: as many as fit the block, in whole input chunks along the first axis. Where one
+    /// chunk-row is larger than the block (h5py's guess for [70700,299,299,3] spans 2210 rows, 592 MB),
+    /// the step is that chunk-row, up to <see cref="MaxChunkRowBytes"/>: each of its chunks (1440 there)
+    /// is then decoded once instead of once per block.
+    /// </summary>
     private long BlockRows(ImageDataset source)
     {
         long fit = Math.Max(1, blockBytes / source.RowBytes);
-        if (source.RowsPerChunk is { } perChunk && perChunk > 1 && perChunk <= fit)
+        if (source.RowsPerChunk is { } perChunk && perChunk > 1)
         {
-            fit = fit / perChunk * perChunk;
+            if (perChunk <= fit)
+            {
+                fit = fit / perChunk * perChunk;
+            }
+            else if (perChunk * source.RowBytes <= MaxChunkRowBytes)
+            {
+                fit = perChunk;
+            }
+            else
+            {
+                sink.Event("warning", FormattableString.Invariant(
+                    $"{source.Path}: an input chunk spans {perChunk} rows ({perChunk * source.RowBytes / (1024 * 1024)} MB a chunk-row), more than one step holds; its chunks are decoded once per step of {fit} rows"));
+            }
         }
         return Math.Min(fit, source.Count);
     }

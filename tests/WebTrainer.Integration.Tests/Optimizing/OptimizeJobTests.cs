@@ -20,7 +20,7 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
 {
     private const string Fault = "WEBTRAINER_TEST_FAULT";
 
-    // 16 KB steps of 16x16x3 images: 21 rows a step, 86 steps for the 1200 + 300 + 300 rows.
+    // 16 KB steps of 16x16x3 images in chunks of 16 rows: 16 rows a step, 113 steps for the 1200 + 300 + 300 rows.
     private static readonly Dictionary<string, string?> SmallSteps = new() { ["Worker__OptimizeBlockBytes"] = "16384" };
 
     [Fact]
@@ -65,10 +65,10 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
         var events = await system.Http.GetStringAsync($"/api/jobs/{id}/events");
         Assert.Contains("died with SIGKILL", events, StringComparison.Ordinal);
         Assert.Contains("at optimise step 10 (attempt 1 of 3)", events, StringComparison.Ordinal);
-        // Nine steps of 21 rows were flushed and journalled before the death: the second attempt starts there, not at row 0.
+        // Nine steps of 16 rows were flushed and journalled before the death: the second attempt starts there, not at row 0.
         var resumed = ResumedRows().Match(events);
         Assert.True(resumed.Success, events);
-        Assert.Equal("189", resumed.Groups[1].Value);
+        Assert.Equal("144", resumed.Groups[1].Value);
         Assert.Equal(2L, await Db.CountAsync(system.ConnectionString, "SELECT attempts FROM jobs WHERE id = @job", id));
         Assert.Equal(1800, job.LastBatch!.Batch);
 

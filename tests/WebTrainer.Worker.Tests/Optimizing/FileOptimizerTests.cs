@@ -63,10 +63,23 @@ public sealed class FileOptimizerTests : IDisposable
         var sink = new RecordingSink();
         new FileOptimizer(SmallBlock, sink, new RunPosition()).Run(7, input, output, OptimizeLayouts.Contiguous, null, CancellationToken.None);
 
-        // 16 KB steps of 768-byte images: 21 rows each, three of them written before the death.
+        // 16 KB steps of 768-byte images in chunks of 16 rows: 16 rows each, three of them written before the death.
         var resumed = Assert.Single(sink.Events, e => e.Message.StartsWith("Resuming", StringComparison.Ordinal));
-        Assert.Equal("Resuming: 63 of 600 rows were written by an earlier attempt", resumed.Message);
-        Assert.Equal(84, sink.Batches[0].Batch);
+        Assert.Equal("Resuming: 48 of 600 rows were written by an earlier attempt", resumed.Message);
+        Assert.Equal(64, sink.Batches[0].Batch);
+        Hdf5Compare.AssertSameContent(input, output);
+    }
+
+    [Fact]
+    public void Optimizer_WhenAnInputChunkRowIsLargerThanABlock_StepsAWholeChunkRowSoEachChunkIsDecodedOnce()
+    {
+        var input = BadChunksFile.Write(_folder.File("in.h5"), rowsPerChunk: 100);
+        var output = _folder.File("out.h5");
+        var sink = new RecordingSink();
+
+        new FileOptimizer(SmallBlock, sink, new RunPosition()).Run(1, input, output, OptimizeLayouts.Contiguous, null, CancellationToken.None);
+
+        Assert.Equal([100, 200, 300, 400, 500, 600], sink.Batches.Select(b => b.Batch));
         Hdf5Compare.AssertSameContent(input, output);
     }
 
