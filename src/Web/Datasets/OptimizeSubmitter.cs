@@ -70,9 +70,13 @@ internal sealed partial class OptimizeSubmitter(
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' already exists in the upload root; it is never overwritten: name another output");
         }
+        if (await jobs.FindActiveOptimizeAsync(outputName!, uploader.Root, cancellationToken) is { } writer)
+        {
+            return new OptimizeSubmission(null, null, $"'{outputName}' is being written by optimise job {writer}; name another output");
+        }
         if (File.Exists(OptimizeFiles.Partial(output!)))
         {
-            return new OptimizeSubmission(null, null, $"'{outputName}' is being written by another optimise job; name another output");
+            return new OptimizeSubmission(null, null, $"'{outputName}' has a partial file of an earlier optimise job; name another output");
         }
 
         var spec = new OptimizeSpec

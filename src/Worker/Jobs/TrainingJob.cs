@@ -178,17 +178,17 @@ internal sealed partial class TrainingJob(
         await reporter.FlushAsync(CancellationToken.None);
         if (_optimize is not null && status != JobStatus.Succeeded)
         {
-            DiscardPartialOutput(_optimize, reporter);
+            DiscardPartialOutput(jobId, _optimize, reporter);
         }
         await DatabaseRetry.RunAsync(ct => jobs.FinishAsync(jobId, status, error, test, ct), null, CancellationToken.None);
     }
 
     /// <summary>A run process that died leaves its partial output for the next attempt; there is none now.</summary>
-    private void DiscardPartialOutput(OptimizeSpec spec, JobReporter reporter)
+    private void DiscardPartialOutput(long jobId, OptimizeSpec spec, JobReporter reporter)
     {
         try
         {
-            OptimizeFiles.Discard(OptimizeFiles.Output(dataRoots, spec));
+            OptimizeFiles.Discard(OptimizeFiles.Output(dataRoots, spec), jobId);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DataPathException)
         {

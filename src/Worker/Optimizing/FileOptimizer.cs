@@ -39,6 +39,10 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
             }
             throw new InvalidOperationException($"{Path.GetFileName(output)} already exists; it is not overwritten");
         }
+        if (OptimizeJournal.Load(journalPath) is { } other && other.JobId != jobId)
+        {
+            throw new InvalidOperationException($"optimise job {other.JobId} is writing {Path.GetFileName(output)}; its partial file is left alone");
+        }
         var tree = OutputTree.Build(input, layout, deflateLevel);
         foreach (var note in tree.Notes)
         {
@@ -52,7 +56,7 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
         else
         {
             LevelledDeflateFilter.Register();
-            WriteDeflated(tree, output, cancellationToken);
+            WriteDeflated(jobId, tree, output, cancellationToken);
         }
         Verify(OptimizeFiles.Partial(output), tree);
         File.Move(OptimizeFiles.Partial(output), output, overwrite: false);
@@ -72,7 +76,7 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
         }
         else
         {
-            OptimizeFiles.Discard(output);
+            OptimizeFiles.Discard(output, jobId);
             WriteSkeleton(tree, partial);
             journal = new OptimizeJournal { JobId = jobId, Fingerprint = fingerprint, RowsDone = tree.Images.ToDictionary(i => i.Path, _ => 0L) };
             journal.Save(journalPath);
@@ -96,15 +100,17 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
         journal.Save(journalPath);
     }
 
-    private void WriteDeflated(OutputTree tree, string output, CancellationToken cancellationToken)
+    private void WriteDeflated(long jobId, OutputTree tree, string output, CancellationToken cancellationToken)
     {
         var partial = OptimizeFiles.Partial(output);
         if (File.Exists(partial))
         {
             sink.Event("info", "Deflated output cannot resume (its chunk index is written last): starting again from row 0");
         }
-        OptimizeFiles.Discard(output);
-        var journal = new OptimizeJournal { JobId = 0, Fingerprint = "" };
+        OptimizeFiles.Discard(output, jobId);
+        // Rows are not journalled here, but the journal says whose partial file this is.
+        var journal = new OptimizeJournal { JobId = jobId, Fingerprint = "deflate" };
+        journal.Save(OptimizeFiles.Journal(output));
         long done = 0;
         using (var writer = tree.File.BeginWrite(partial, WriteOptions))
         {

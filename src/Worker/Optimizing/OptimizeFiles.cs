@@ -15,9 +15,16 @@ internal static class OptimizeFiles
 
     public static string Journal(string output) => output + ".partial.json";
 
-    /// <summary>Deletes what an unfinished run left; the final file, if any, is not touched.</summary>
-    public static void Discard(string output)
+    /// <summary>
+    /// Deletes what an unfinished run of job <paramref name="jobId"/> left; the final file, if any, is
+    /// not touched, nor the partial file of another job writing the same output.
+    /// </summary>
+    public static void Discard(string output, long jobId)
     {
+        if (OptimizeJournal.Load(Journal(output)) is { } journal && journal.JobId != jobId)
+        {
+            return;
+        }
         File.Delete(Partial(output));
         File.Delete(Journal(output));
     }

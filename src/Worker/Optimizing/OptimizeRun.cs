@@ -34,7 +34,7 @@ internal sealed partial class OptimizeRun(DataRoots dataRoots, IOptions<WorkerOp
         }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
-            Discard(output);
+            Discard(output, jobId);
             sink.Event("info", "Cancelled on request; the partial output was deleted");
             return new RunOutcome { Kind = RunOutcomeKind.Cancelled };
         }
@@ -46,13 +46,13 @@ internal sealed partial class OptimizeRun(DataRoots dataRoots, IOptions<WorkerOp
             or UnauthorizedAccessException or NotSupportedException)
         {
             LogFailed(logger, ex, jobId);
-            Discard(output);
+            Discard(output, jobId);
             return Failed(sink, ex.Message);
         }
         catch (Exception ex)
         {
             LogFailed(logger, ex, jobId);
-            Discard(output);
+            Discard(output, jobId);
             return Failed(sink, $"{ex.GetType().Name}: {ex.Message} ({position.Current.Describe()})");
         }
     }
@@ -60,11 +60,11 @@ internal sealed partial class OptimizeRun(DataRoots dataRoots, IOptions<WorkerOp
     public static string Describe(OptimizeSpec spec) =>
         spec.Layout + (spec.DeflateLevel is { } level ? FormattableString.Invariant($", deflate {level}") : ", uncompressed");
 
-    private static void Discard(string? output)
+    private static void Discard(string? output, long jobId)
     {
         if (output is not null)
         {
-            OptimizeFiles.Discard(output);
+            OptimizeFiles.Discard(output, jobId);
         }
     }
 

@@ -52,6 +52,19 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>The queued or running optimise job that writes <paramref name="output"/> in data root <paramref name="root"/>, if any.</summary>
+    public async Task<long?> FindActiveOptimizeAsync(string output, int root, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT min(id) FROM jobs
+            WHERE kind = 'optimize' AND status IN ('Queued', 'Running')
+              AND optimize->>'output' = @Output AND coalesce((optimize->>'outputRoot')::int, 0) = @Root
+            """,
+            new { Output = output, Root = root }, cancellationToken: cancellationToken));
+    }
+
     internal async Task<JobRow?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -83,6 +83,19 @@ public sealed class OptimizeApiTests(PostgresServer server) : WebOnlyTest(server
     }
 
     [Fact]
+    public async Task Optimize_OntoTheOutputOfAQueuedOptimiseJob_Is409NamingThatJob()
+    {
+        using var first = await PostAsync(new OptimizeRequest { File = Dataset });
+        var id = ContractJson.Deserialize<JobCreated>(await first.Content.ReadAsStringAsync()).Id;
+
+        using var second = await PostAsync(new OptimizeRequest { File = Dataset, Layout = OptimizeLayouts.Chunked });
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains($"is being written by optimise job {id}", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1L, await Db.CountAsync(Web.ConnectionString, "SELECT count(*) FROM jobs WHERE kind = 'optimize'"));
+    }
+
+    [Fact]
     public async Task Optimize_WithoutIdentity_Is401()
     {
         using var anonymous = Web.Anonymous();

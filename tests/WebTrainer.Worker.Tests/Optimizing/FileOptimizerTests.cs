@@ -120,5 +120,31 @@ public sealed class FileOptimizerTests : IDisposable
         Assert.Equal("mine", File.ReadAllText(output));
     }
 
+    [Fact]
+    public void Optimizer_WhenAnotherJobsPartialFileIsThere_FailsAndLeavesItAlone()
+    {
+        var input = BadChunksFile.Write(_folder.File("in.h5"));
+        var output = _folder.File("out.h5");
+        var first = new RunPosition();
+        first.Moved += point =>
+        {
+            if (point.Batch == 2)
+            {
+                throw new IOException("simulated death");
+            }
+        };
+        Assert.Throws<IOException>(() =>
+            new FileOptimizer(SmallBlock, new RecordingSink(), first).Run(7, input, output, OptimizeLayouts.Contiguous, null, CancellationToken.None));
+        var partial = File.ReadAllBytes(OptimizeFiles.Partial(output));
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new FileOptimizer(SmallBlock, new RecordingSink(), new RunPosition()).Run(8, input, output, OptimizeLayouts.Contiguous, null, CancellationToken.None));
+        OptimizeFiles.Discard(output, 8);
+
+        Assert.Equal("optimise job 7 is writing out.h5; its partial file is left alone", error.Message);
+        Assert.Equal(partial, File.ReadAllBytes(OptimizeFiles.Partial(output)));
+        Assert.True(File.Exists(OptimizeFiles.Journal(output)));
+    }
+
     public void Dispose() => _folder.Dispose();
 }
