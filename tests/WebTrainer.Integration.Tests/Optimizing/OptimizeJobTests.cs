@@ -81,6 +81,36 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
         }
     }
 
+    [Fact]
+    public async Task OptimiseJob_WhoseWorkerIsKilled_ResumesOnTheNextWorkerFromTheRowsWritten()
+    {
+        await using var system = await WebTrainerSystem.CreateAsync(server, new Dictionary<string, string?>
+        {
+            ["JobQueue__InvisibilityTimeout"] = "00:00:05",
+        });
+        await system.StartWebAsync();
+        var input = BadChunksFile.Write(Path.Combine(system.DataRoot, "food.h5"), trainCount: 1200);
+        var first = await system.StartWorkerAsync("worker-a", new Dictionary<string, string?>(SmallSteps) { [Fault] = "slow:1:1:*" });
+        var id = await QueueAsync(system, new OptimizeRequest { File = "food.h5" });
+        await system.WaitForJobAsync(id, j => j.LastBatch is { Batch: >= 64 }, TimeSpan.FromMinutes(2));
+
+        await first.KillAsync();
+        await system.StartWorkerAsync("worker-b", SmallSteps);
+        var job = await system.WaitForJobAsync(id, j => j.Summary.Status is JobStatus.Cancelled or JobStatus.Succeeded or JobStatus.Failed,
+            TimeSpan.FromMinutes(3));
+
+        Assert.Equal(JobStatus.Succeeded, job.Summary.Status);
+        Assert.Equal("worker-b", job.WorkerName);
+        var events = await system.Http.GetStringAsync($"/api/jobs/{id}/events");
+        Assert.Contains("Started on worker worker-b", events, StringComparison.Ordinal);
+        var resumed = ResumedRows().Match(events);
+        Assert.True(resumed.Success, events);
+        Assert.True(int.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 64, resumed.Value);
+        Hdf5Compare.AssertSameContent(input, Path.Combine(system.DataRoot, "food.optimized.h5"));
+        Hdf5Compare.AssertLayout(Path.Combine(system.DataRoot, "food.optimized.h5"), "train_img", OptimizeLayouts.Contiguous, null);
+        Assert.Empty(Leftovers(system));
+    }
+
     /// <summary>The partial output and its journal (and their temp files).</summary>
     private static List<string> Leftovers(WebTrainerSystem system) =>
         Directory.GetFiles(system.DataRoot).Where(f => Path.GetFileName(f).StartsWith("food.optimized.h5.", StringComparison.Ordinal)).ToList();
