@@ -74,12 +74,12 @@ internal sealed partial class TrainingJob(
             {
                 // Earlier attempts ended with their Worker (killed, machine lost), so no death of their own was seen here.
                 await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
-                    $"The training run was started {attempt - 1} times without finishing (its Worker stopped each time); see the job log"));
+                    $"The {Work} run was started {attempt - 1} times without finishing (its Worker stopped each time); see the job log"));
             }
             if (attempt > 1)
             {
                 reporter.Event("info", string.Create(CultureInfo.InvariantCulture,
-                    $"Attempt {attempt} of {maxAttempts}: resuming from the last checkpoint"));
+                    $"Attempt {attempt} of {maxAttempts}: resuming from {(_optimize is null ? "the last checkpoint" : "the rows written")}"));
             }
             var end = await supervisor.RunAsync(jobId, attempt, userCancel.Token, stopping);
             if (end.Outcome is { } outcome)
@@ -88,10 +88,10 @@ internal sealed partial class TrainingJob(
                 return;
             }
             var death = end.DescribeDeath();
-            reporter.Event("error", string.Create(CultureInfo.InvariantCulture, $"The training process {death} (attempt {attempt} of {maxAttempts})"));
+            reporter.Event("error", string.Create(CultureInfo.InvariantCulture, $"The {Work} process {death} (attempt {attempt} of {maxAttempts})"));
             if (end.Tail.Count > 0)
             {
-                reporter.Event("detail", "Last output of the training process:\n" + string.Join('\n', end.Tail));
+                reporter.Event("detail", $"Last output of the {Work} process:\n" + string.Join('\n', end.Tail));
             }
             if (userCancel.IsCancellationRequested)
             {
@@ -105,10 +105,13 @@ internal sealed partial class TrainingJob(
             if (attempt >= maxAttempts)
             {
                 await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
-                    $"The training process {death}, on {attempt} attempt{(attempt == 1 ? "" : "s")}; see the job log"));
+                    $"The {Work} process {death}, on {attempt} attempt{(attempt == 1 ? "" : "s")}; see the job log"));
             }
         }
     }
+
+    /// <summary>What the run does, for the job log's sentences: "training" or "optimise".</summary>
+    private string Work => _optimize is null ? "training" : "optimise";
 
     /// <summary>Records the end the run process reported.</summary>
     private async Task SettleAsync(long jobId, JobReporter reporter, RunOutcome outcome, string worker)

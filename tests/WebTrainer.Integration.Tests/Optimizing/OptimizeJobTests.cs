@@ -63,7 +63,8 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
         Assert.Equal("food.optimized.h5", job.Summary.OutputFile);
         Assert.Equal(OptimizeLayouts.Chunked, job.Optimize!.Layout);
         var events = await system.Http.GetStringAsync($"/api/jobs/{id}/events");
-        Assert.Contains("died with SIGKILL", events, StringComparison.Ordinal);
+        Assert.Contains("The optimise process died with SIGKILL", events, StringComparison.Ordinal);
+        Assert.Contains("Attempt 2 of 3: resuming from the rows written", events, StringComparison.Ordinal);
         Assert.Contains("at optimise step 10 (attempt 1 of 3)", events, StringComparison.Ordinal);
         // Nine steps of 16 rows were flushed and journalled before the death: the second attempt starts there, not at row 0.
         var resumed = ResumedRows().Match(events);
