@@ -36,14 +36,14 @@ internal readonly record struct ProgressInfo(double Fraction, string Text, TimeS
     {
         if (job.Status == JobStatus.Succeeded)
         {
-            return new ProgressInfo(1, batch is null ? "written" : $"{batch.BatchesPerEpoch:N0} rows written", null);
+            return new ProgressInfo(1, batch is null ? "written" : $"{batch.BatchesPerEpoch} rows written", null);
         }
         if (batch is null || batch.BatchesPerEpoch <= 0)
         {
             return new ProgressInfo(0, "no rows written yet", null);
         }
         double fraction = Math.Clamp((double)batch.Batch / batch.BatchesPerEpoch, 0, 1);
-        return new ProgressInfo(fraction, $"rows {batch.Batch:N0}/{batch.BatchesPerEpoch:N0}", TimeLeft(job, fraction, now));
+        return new ProgressInfo(fraction, $"rows {batch.Batch}/{batch.BatchesPerEpoch}", TimeLeft(job, fraction, now));
     }
 
     private static TimeSpan? TimeLeft(JobSummary job, double fraction, DateTimeOffset now)
