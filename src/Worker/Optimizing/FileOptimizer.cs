@@ -4,7 +4,6 @@ using PureHDF;
 using PureHDF.Selections;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Data.Hdf5.Raw;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Optimizing;
@@ -15,7 +14,8 @@ namespace WebTrainer.Worker.Optimizing;
 /// fit, so each is decoded once). Every step is a heartbeat and a progress report, and the place to
 /// stop on cancel. Uncompressed output is resumable: PureHDF writes the whole file's metadata first,
 /// with each image dataset's space reserved (contiguous, or chunks at fixed places: the implicit
-/// index), then rows go straight to their offsets and a journal records them after each flush.
+/// index; <see cref="OutputSkeleton"/>), then rows go straight to their offsets and a journal
+/// records them after each flush.
 /// Deflated output is written through PureHDF's writer, whose chunk index is placed at the end, so it
 /// starts again from row 0 on a new attempt.
 /// </summary>
@@ -77,11 +77,11 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
         else
         {
             OptimizeFiles.Discard(output, jobId);
-            WriteSkeleton(tree, partial);
+            OutputSkeleton.Write(tree, partial, WriteOptions);
             journal = new OptimizeJournal { JobId = jobId, Fingerprint = fingerprint, RowsDone = tree.Images.ToDictionary(i => i.Path, _ => 0L) };
             journal.Save(journalPath);
         }
-        var offsets = DataOffsets(partial, tree);
+        var offsets = OutputSkeleton.DataOffsets(partial, tree);
         using var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         long done = journal.RowsDone.Values.Sum();
         foreach (var image in tree.Images)
@@ -181,47 +181,6 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
             }
         }
         return Math.Min(fit, source.Count);
-    }
-
-    private static void WriteSkeleton(OutputTree tree, string partial)
-    {
-        using (tree.File.BeginWrite(partial, WriteOptions))
-        {
-        }
-        using var handle = File.OpenHandle(partial, FileMode.Open, FileAccess.ReadWrite);
-        var superblock = Superblock.Read(handle, partial);
-        long end = (long)(superblock.BaseAddress + superblock.EndOfFileAddress);
-        if (RandomAccess.GetLength(handle) < end)
-        {
-            // The reserved data space ends the file; make it exist (sparse) so the file has the length its header says.
-            RandomAccess.SetLength(handle, end);
-        }
-    }
-
-    /// <summary>Where each image dataset's rows start in the partial file: contiguous data, or the first chunk of an implicit index.</summary>
-    private static Dictionary<string, long> DataOffsets(string partial, OutputTree tree)
-    {
-        var offsets = new Dictionary<string, long>();
-        using var handle = File.OpenHandle(partial, FileMode.Open, FileAccess.Read);
-        var superblock = Superblock.Read(handle, partial);
-        long length = RandomAccess.GetLength(handle);
-        using var h5 = Hdf5Files.Open(partial);
-        foreach (var image in tree.Images)
-        {
-            var layout = PureHdfInternals.Layout(Hdf5Files.Dataset(h5, partial, image.Path));
-            bool placed = layout is { Class: StorageLayout.Contiguous } or { Class: StorageLayout.Chunked, Index: ChunkIndexKind.Implicit };
-            if (!placed || FileBytes.IsUndefined(layout!.Address, superblock.OffsetSize))
-            {
-                throw new InvalidOperationException($"the new file's {image.Path} got no reserved space ({layout?.Class} {layout?.Index}); this PureHDF version is not the one the optimiser knows");
-            }
-            long offset = (long)(superblock.BaseAddress + layout.Address);
-            if (offset + image.Source.Count * image.Source.RowBytes > length)
-            {
-                throw new InvalidOperationException($"the new file's {image.Path} reserves space beyond the file's end");
-            }
-            offsets[image.Path] = offset;
-        }
-        return offsets;
     }
 
     private static void Write(H5NativeWriter writer, ImageCopy image, long first, ReadOnlySpan<byte> bytes)
