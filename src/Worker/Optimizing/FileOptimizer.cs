@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using System.IO.Compression;
 using PureHDF;
-using PureHDF.Selections;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Training;
@@ -12,12 +11,10 @@ namespace WebTrainer.Worker.Optimizing;
 /// Rewrites an HDF5 file with its image datasets contiguous or one image per chunk, streaming rows in
 /// blocks of about <paramref name="blockBytes"/> (whole input chunks along the first axis where they
 /// fit, so each is decoded once). Every step is a heartbeat and a progress report, and the place to
-/// stop on cancel. Uncompressed output is resumable: PureHDF writes the whole file's metadata first,
-/// with each image dataset's space reserved (contiguous, or chunks at fixed places: the implicit
-/// index; <see cref="OutputSkeleton"/>), then rows go straight to their offsets and a journal
-/// records them after each flush.
-/// Deflated output is written through PureHDF's writer, whose chunk index is placed at the end, so it
-/// starts again from row 0 on a new attempt.
+/// stop on cancel. Every layout is resumable: PureHDF writes the whole file's metadata first, with
+/// each image dataset's space reserved (contiguous, or chunks at fixed places: the implicit index)
+/// or, deflated, an empty chunk index (<see cref="OutputSkeleton"/>); rows then go straight to their
+/// offsets, or as compressed chunks to the file's end, and a journal records them after each flush.
 /// </summary>
 internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosition position)
 {
@@ -34,6 +31,7 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
             if (OptimizeJournal.Load(journalPath) is { Complete: true } finished && finished.JobId == jobId)
             {
                 // An earlier attempt renamed the file and died before it could say so.
+                File.Delete(OptimizeFiles.ChunkLog(output));
                 File.Delete(journalPath);
                 return;
             }
@@ -49,27 +47,27 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
             sink.Event("warning", note);
         }
         position.BeginEpoch(1);
-        if (deflateLevel is null)
+        if (deflateLevel is not null)
         {
-            WriteResumable(jobId, tree, input, output, layout, cancellationToken);
-        }
-        else
-        {
+            // PureHDF records the level in the file's filter pipeline; its own deflate knows only 0, 1 and 9.
             LevelledDeflateFilter.Register();
-            WriteDeflated(jobId, tree, output, cancellationToken);
         }
+        WriteResumable(jobId, tree, input, output, layout, deflateLevel, cancellationToken);
         Verify(OptimizeFiles.Partial(output), tree);
         File.Move(OptimizeFiles.Partial(output), output, overwrite: false);
+        File.Delete(OptimizeFiles.ChunkLog(output));
         File.Delete(journalPath);
     }
 
-    private void WriteResumable(long jobId, OutputTree tree, string input, string output, string layout, CancellationToken cancellationToken)
+    private void WriteResumable(long jobId, OutputTree tree, string input, string output, string layout, int? deflateLevel,
+        CancellationToken cancellationToken)
     {
         var partial = OptimizeFiles.Partial(output);
         var journalPath = OptimizeFiles.Journal(output);
-        var fingerprint = OptimizeJournal.FingerprintOf(input, layout, null);
+        var fingerprint = OptimizeJournal.FingerprintOf(input, layout, deflateLevel);
         var journal = OptimizeJournal.Load(journalPath);
-        if (journal is not null && journal.JobId == jobId && journal.Fingerprint == fingerprint && File.Exists(partial))
+        if (journal is not null && journal.JobId == jobId && journal.Fingerprint == fingerprint && File.Exists(partial)
+            && (deflateLevel is null || File.Exists(OptimizeFiles.ChunkLog(output))))
         {
             sink.Event("info", FormattableString.Invariant(
                 $"Resuming: {journal.RowsDone.Values.Sum()} of {tree.TotalRows} rows were written by an earlier attempt"));
@@ -78,11 +76,30 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
         {
             OptimizeFiles.Discard(output, jobId);
             OutputSkeleton.Write(tree, partial, WriteOptions);
-            journal = new OptimizeJournal { JobId = jobId, Fingerprint = fingerprint, RowsDone = tree.Images.ToDictionary(i => i.Path, _ => 0L) };
+            journal = new OptimizeJournal
+            {
+                JobId = jobId, Fingerprint = fingerprint, RowsDone = tree.Images.ToDictionary(i => i.Path, _ => 0L),
+                End = new FileInfo(partial).Length,
+            };
             journal.Save(journalPath);
         }
-        var offsets = OutputSkeleton.DataOffsets(partial, tree);
         using var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        if (deflateLevel is { } level)
+        {
+            WriteDeflated(tree, output, level, journal, stream, cancellationToken);
+        }
+        else
+        {
+            WriteInPlace(tree, output, journal, stream, cancellationToken);
+        }
+        journal.Complete = true;
+        journal.Save(journalPath);
+    }
+
+    /// <summary>Uncompressed rows go straight to their place in the reserved space.</summary>
+    private void WriteInPlace(OutputTree tree, string output, OptimizeJournal journal, FileStream stream, CancellationToken cancellationToken)
+    {
+        var offsets = OutputSkeleton.DataOffsets(stream.Name, tree);
         long done = journal.RowsDone.Values.Sum();
         foreach (var image in tree.Images)
         {
@@ -93,34 +110,51 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
                 RandomAccess.Write(stream.SafeFileHandle, bytes, offset + first * rowBytes);
                 stream.Flush(flushToDisk: true);
                 journal.RowsDone[image.Path] = first + bytes.Length / rowBytes;
-                journal.Save(journalPath);
+                journal.Save(OptimizeFiles.Journal(output));
             }, cancellationToken);
         }
-        journal.Complete = true;
-        journal.Save(journalPath);
     }
 
-    private void WriteDeflated(long jobId, OutputTree tree, string output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each row is deflated into a chunk appended at the file's end; the chunk log says where, and the
+    /// chunk index is filled in once all are written. A resumed run cuts the file back to the last
+    /// chunk the journal counts.
+    /// </summary>
+    private void WriteDeflated(OutputTree tree, string output, int level, OptimizeJournal journal, FileStream stream,
+        CancellationToken cancellationToken)
     {
-        var partial = OptimizeFiles.Partial(output);
-        if (File.Exists(partial))
+        long done = journal.RowsDone.Values.Sum();
+        stream.SetLength(journal.End);
+        using var log = ChunkLog.Open(OptimizeFiles.ChunkLog(output), tree.Images.Select(i => i.Source.Count).ToList(), done);
+        var compressed = new MemoryStream();
+        for (int ordinal = 0; ordinal < tree.Images.Count; ordinal++)
         {
-            sink.Event("info", "Deflated output cannot resume (its chunk index is written last): starting again from row 0");
-        }
-        OptimizeFiles.Discard(output, jobId);
-        // Rows are not journalled here, but the journal says whose partial file this is.
-        var journal = new OptimizeJournal { JobId = jobId, Fingerprint = "deflate" };
-        journal.Save(OptimizeFiles.Journal(output));
-        long done = 0;
-        using (var writer = tree.File.BeginWrite(partial, WriteOptions))
-        {
-            foreach (var image in tree.Images)
+            var image = tree.Images[ordinal];
+            int rowBytes = (int)image.Source.RowBytes;
+            int index = ordinal;
+            done = CopyRows(image, journal.RowsDone.GetValueOrDefault(image.Path), done, tree.TotalRows, journal, (first, bytes) =>
             {
-                done = CopyRows(image, 0, done, tree.TotalRows, journal, (first, bytes) => Write(writer, image, first, bytes), cancellationToken);
-            }
+                compressed.SetLength(0);
+                int rows = bytes.Length / rowBytes;
+                for (int r = 0; r < rows; r++)
+                {
+                    long start = compressed.Length;
+                    using (var zlib = new ZLibStream(compressed, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+                    {
+                        zlib.Write(bytes.Slice(r * rowBytes, rowBytes));
+                    }
+                    log.Add(index, first + r, journal.End + start, (int)(compressed.Length - start));
+                }
+                RandomAccess.Write(stream.SafeFileHandle, compressed.GetBuffer().AsSpan(0, (int)compressed.Length), journal.End);
+                stream.Flush(flushToDisk: true);
+                log.Flush();
+                journal.End += compressed.Length;
+                journal.RowsDone[image.Path] = first + rows;
+                journal.Save(OptimizeFiles.Journal(output));
+            }, cancellationToken);
         }
-        using var flush = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-        flush.Flush(flushToDisk: true);
+        OutputSkeleton.WriteChunkIndex(stream.Name, tree, log, journal.End);
+        stream.Flush(flushToDisk: true);
     }
 
     /// <summary>Copies rows from <paramref name="from"/> on, a block per step; returns the rows done over all datasets.</summary>
@@ -181,29 +215,6 @@ internal sealed class FileOptimizer(long blockBytes, IProgressSink sink, RunPosi
             }
         }
         return Math.Min(fit, source.Count);
-    }
-
-    private static void Write(H5NativeWriter writer, ImageCopy image, long first, ReadOnlySpan<byte> bytes)
-    {
-        var shape = image.Source.Shape;
-        int rows = (int)(bytes.Length / image.Source.RowBytes);
-        ulong[] starts = [(ulong)first, .. shape.Skip(1).Select(_ => 0UL)];
-        ulong[] blocks = [(ulong)rows, .. shape.Skip(1)];
-        var selection = new HyperslabSelection(shape.Count, starts, blocks);
-        switch (image.Target)
-        {
-            case H5Dataset<byte[]> bytesTarget:
-                writer.Write(bytesTarget, bytes.ToArray(), fileSelection: selection);
-                break;
-            case H5Dataset<Half[]> halfTarget:
-                writer.Write(halfTarget, MemoryMarshal.Cast<byte, Half>(bytes).ToArray(), fileSelection: selection);
-                break;
-            case H5Dataset<float[]> floatTarget:
-                writer.Write(floatTarget, MemoryMarshal.Cast<byte, float>(bytes).ToArray(), fileSelection: selection);
-                break;
-            default:
-                throw new InvalidOperationException($"unexpected target type for {image.Path}");
-        }
     }
 
     /// <summary>The new file opens and each image dataset has the reader it was written for, before it takes the final name.</summary>

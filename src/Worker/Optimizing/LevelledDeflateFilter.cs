@@ -4,9 +4,10 @@ using PureHDF.Filters;
 namespace WebTrainer.Worker.Optimizing;
 
 /// <summary>
-/// HDF5's deflate filter (id 1) at any zlib level 0–9. PureHDF 2.2.0's own deflate writes only levels
-/// 0, 1 and 9; this one compresses through <see cref="ZLibCompressionOptions"/> and decompresses as
-/// PureHDF does, so registering it in place of PureHDF's changes nothing for readers.
+/// HDF5's deflate filter (id 1) at any zlib level 0–9. PureHDF 2.2.0's own deflate takes only levels
+/// 0, 1 and 9; registered in its place, this one lets the optimiser's skeleton record any level in
+/// the filter pipeline (the optimiser compresses the chunks itself, with the same zlib settings),
+/// and compresses and decompresses as PureHDF does for anything else that uses PureHDF's pipeline.
 /// </summary>
 internal sealed class LevelledDeflateFilter : IH5Filter
 {

@@ -5,7 +5,8 @@ namespace WebTrainer.Worker.Optimizing;
 
 /// <summary>
 /// Where an optimise job writes: the output is built under <c>&lt;output&gt;.partial</c> beside its
-/// journal <c>&lt;output&gt;.partial.json</c>, and renamed to its final name only when complete.
+/// journal <c>&lt;output&gt;.partial.json</c> (and, deflated, its chunk log), and renamed to its
+/// final name only when complete.
 /// </summary>
 internal static class OptimizeFiles
 {
@@ -14,6 +15,9 @@ internal static class OptimizeFiles
     public static string Partial(string output) => output + ".partial";
 
     public static string Journal(string output) => output + ".partial.json";
+
+    /// <summary>Deflated output: where each compressed chunk went, one record per chunk, until the index is written.</summary>
+    public static string ChunkLog(string output) => output + ".partial.chunks";
 
     /// <summary>
     /// Deletes what an unfinished run of job <paramref name="jobId"/> left; the final file, if any, is
@@ -26,6 +30,7 @@ internal static class OptimizeFiles
             return;
         }
         File.Delete(Partial(output));
+        File.Delete(ChunkLog(output));
         File.Delete(Journal(output));
     }
 }

@@ -20,6 +20,9 @@ internal sealed record OptimizeJournal
 
     public long Steps { get; set; }
 
+    /// <summary>Deflated output: where the next compressed chunk goes (the end of the partial file).</summary>
+    public long End { get; set; }
+
     /// <summary>Every row is written and flushed: all that is left is the rename to the final name.</summary>
     public bool Complete { get; set; }
 

@@ -107,22 +107,20 @@ internal sealed class OutputTree
     {
         var shape = image.Shape.ToArray();
         uint[]? chunks = null;
-        if (_layout == OptimizeLayouts.Chunked)
+        var creation = default(H5DatasetCreation);
+        if (_layout == OptimizeLayouts.Chunked && image.Count == 1)
         {
-            if (image.Count == 1 && _deflateLevel is null)
+            // One chunk in all would get PureHDF's single-chunk index, placed only when written; contiguous is the same bytes.
+            _notes.Add($"{path}: holds one image, stored contiguous and uncompressed");
+        }
+        else if (_layout == OptimizeLayouts.Chunked)
+        {
+            chunks = [1, .. shape.Skip(1).Select(d => (uint)d)];
+            if (_deflateLevel is { } level)
             {
-                // One chunk in all would get PureHDF's single-chunk index, placed only when written; contiguous is the same bytes.
-                _notes.Add($"{path}: holds one image, stored contiguous");
-            }
-            else
-            {
-                chunks = [1, .. shape.Skip(1).Select(d => (uint)d)];
+                creation = new H5DatasetCreation(Filters: [new H5Filter(DeflateFilter.Id, new() { [LevelledDeflateFilter.LevelOption] = level })]);
             }
         }
-        var creation = _deflateLevel is { } level
-            ? new H5DatasetCreation(ChunkCache: new StreamingChunkCache(),
-                Filters: [new H5Filter(DeflateFilter.Id, new() { [LevelledDeflateFilter.LevelOption] = level })])
-            : default;
         return image.PixelType switch
         {
             PixelType.UInt8 => new H5Dataset<byte[]>(shape, chunks, creation),

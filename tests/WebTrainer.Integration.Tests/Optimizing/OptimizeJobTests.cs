@@ -12,8 +12,8 @@ namespace WebTrainer.Integration.Tests.Optimizing;
 /// <summary>
 /// An optimise job on real processes: queued through the API on a file with h5py's guessed chunks,
 /// progress rows arrive, a cancel mid-way leaves no file; a run process killed (SIGKILL) mid-way
-/// resumes on the next attempt from the rows it had written, and the output holds the input's bytes
-/// in the requested layout.
+/// resumes on the next attempt from the rows it had written, and so does a deflating job whose
+/// Worker is killed; the output holds the input's bytes in the requested layout.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class OptimizeJobTests(PostgresServer server)
@@ -83,7 +83,7 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task OptimiseJob_WhoseWorkerIsKilled_ResumesOnTheNextWorkerFromTheRowsWritten()
+    public async Task DeflatingOptimiseJob_WhoseWorkerIsKilled_ResumesOnTheNextWorkerFromTheRowsWritten()
     {
         await using var system = await WebTrainerSystem.CreateAsync(server, new Dictionary<string, string?>
         {
@@ -92,7 +92,7 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
         await system.StartWebAsync();
         var input = BadChunksFile.Write(Path.Combine(system.DataRoot, "food.h5"), trainCount: 1200);
         var first = await system.StartWorkerAsync("worker-a", new Dictionary<string, string?>(SmallSteps) { [Fault] = "slow:1:1:*" });
-        var id = await QueueAsync(system, new OptimizeRequest { File = "food.h5" });
+        var id = await QueueAsync(system, new OptimizeRequest { File = "food.h5", Layout = OptimizeLayouts.Chunked, DeflateLevel = 1 });
         await system.WaitForJobAsync(id, j => j.LastBatch is { Batch: >= 64 }, TimeSpan.FromMinutes(2));
 
         await first.KillAsync();
@@ -108,11 +108,11 @@ public sealed partial class OptimizeJobTests(PostgresServer server)
         Assert.True(resumed.Success, events);
         Assert.True(int.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 64, resumed.Value);
         Hdf5Compare.AssertSameContent(input, Path.Combine(system.DataRoot, "food.optimized.h5"));
-        Hdf5Compare.AssertLayout(Path.Combine(system.DataRoot, "food.optimized.h5"), "train_img", OptimizeLayouts.Contiguous, null);
+        Hdf5Compare.AssertLayout(Path.Combine(system.DataRoot, "food.optimized.h5"), "train_img", OptimizeLayouts.Chunked, 1);
         Assert.Empty(Leftovers(system));
     }
 
-    /// <summary>The partial output and its journal (and their temp files).</summary>
+    /// <summary>The partial output, its journal and chunk log (and their temp files).</summary>
     private static List<string> Leftovers(WebTrainerSystem system) =>
         Directory.GetFiles(system.DataRoot).Where(f => Path.GetFileName(f).StartsWith("food.optimized.h5.", StringComparison.Ordinal)).ToList();
 

@@ -30,8 +30,7 @@ public sealed class FileOptimizerTests : IDisposable
         new FileOptimizer(SmallBlock, sink, new RunPosition()).Run(1, input, output, layout, deflate, CancellationToken.None);
 
         Hdf5Compare.AssertSameContent(input, output);
-        Assert.False(File.Exists(OptimizeFiles.Partial(output)));
-        Assert.False(File.Exists(OptimizeFiles.Journal(output)));
+        Assert.Empty(Leftovers());
         foreach (var name in new[] { "train_img", "valid_img", "test_img" })
         {
             Hdf5Compare.AssertLayout(output, name, layout, deflate);
@@ -41,8 +40,9 @@ public sealed class FileOptimizerTests : IDisposable
         Assert.Equal(600, sink.Batches[^1].BatchesPerEpoch);
     }
 
-    [Fact]
-    public void Optimizer_KilledMidway_ResumesFromTheRowsItWrote()
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Optimizer_KilledMidway_ResumesFromTheRowsItWrote(string layout, int? deflate)
     {
         var input = BadChunksFile.Write(_folder.File("in.h5"));
         var output = _folder.File("out.h5");
@@ -56,18 +56,20 @@ public sealed class FileOptimizerTests : IDisposable
             }
         };
         Assert.Throws<IOException>(() =>
-            new FileOptimizer(SmallBlock, new RecordingSink(), first).Run(7, input, output, OptimizeLayouts.Contiguous, null, CancellationToken.None));
+            new FileOptimizer(SmallBlock, new RecordingSink(), first).Run(7, input, output, layout, deflate, CancellationToken.None));
         Assert.True(File.Exists(OptimizeFiles.Partial(output)));
         Assert.False(File.Exists(output));
 
         var sink = new RecordingSink();
-        new FileOptimizer(SmallBlock, sink, new RunPosition()).Run(7, input, output, OptimizeLayouts.Contiguous, null, CancellationToken.None);
+        new FileOptimizer(SmallBlock, sink, new RunPosition()).Run(7, input, output, layout, deflate, CancellationToken.None);
 
         // 16 KB steps of 768-byte images in chunks of 16 rows: 16 rows each, three of them written before the death.
         var resumed = Assert.Single(sink.Events, e => e.Message.StartsWith("Resuming", StringComparison.Ordinal));
         Assert.Equal("Resuming: 48 of 600 rows were written by an earlier attempt", resumed.Message);
         Assert.Equal(64, sink.Batches[0].Batch);
         Hdf5Compare.AssertSameContent(input, output);
+        Hdf5Compare.AssertLayout(output, "train_img", layout, deflate);
+        Assert.Empty(Leftovers());
     }
 
     [Fact]
@@ -145,6 +147,10 @@ public sealed class FileOptimizerTests : IDisposable
         Assert.Equal(partial, File.ReadAllBytes(OptimizeFiles.Partial(output)));
         Assert.True(File.Exists(OptimizeFiles.Journal(output)));
     }
+
+    /// <summary>The partial output, its journal and chunk log.</summary>
+    private List<string> Leftovers() =>
+        Directory.GetFiles(_folder.Path).Select(Path.GetFileName).Where(f => f!.StartsWith("out.h5.", StringComparison.Ordinal)).ToList()!;
 
     public void Dispose() => _folder.Dispose();
 }
