@@ -44,6 +44,7 @@ internal static class WebTrainerServices
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
             .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive").ValidateOnStart();
         services.AddSingleton<DatasetUploader>();
+        services.AddScoped<OptimizeSubmitter>();
         services.AddSingleton<SamplePreview>();
         services.AddScoped<JobCommands>();
 

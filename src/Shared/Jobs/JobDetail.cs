@@ -9,4 +9,8 @@ public sealed record JobDetail(
     string? WorkerName,
     IReadOnlyList<EpochMetrics> Epochs,
     BatchProgress? LastBatch,
-    TestResults? Test);
+    TestResults? Test)
+{
+    /// <summary>For an optimise job: what it rewrites, where to and how; null for training.</summary>
+    public OptimizeSpec? Optimize { get; init; }
+}

@@ -19,6 +19,12 @@ public sealed record JobSummary(
     /// <summary>Higher runs first among queued jobs; admins change it.</summary>
     public int Priority { get; init; }
 
+    /// <summary><see cref="JobKinds.Train"/> or <see cref="JobKinds.Optimize"/>.</summary>
+    public string Kind { get; init; } = JobKinds.Train;
+
+    /// <summary>For an optimise job: the file it writes, relative to its data root.</summary>
+    public string? OutputFile { get; init; }
+
     /// <summary>1 for the next job to start, for queued jobs; null otherwise.</summary>
     public int? QueuePosition { get; init; }
 

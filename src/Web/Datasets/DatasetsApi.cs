@@ -19,6 +19,7 @@ internal static class DatasetsApi
         group.MapPost("/preview", PreviewAugmented).WithSummary("One image as the train split's augmentation would show it at an epoch, as PNG");
         group.MapPost("/upload", Upload).DisableAntiforgery()
             .WithSummary("Upload an HDF5 file (raw body or multipart field 'file'), streamed to disk: ?name=food.h5[&overwrite=true]");
+        group.MapOptimize();
         return group;
     }
 

@@ -71,7 +71,10 @@ internal static class JobsApi
         var epochs = await metrics.GetEpochsAsync(id, cancellationToken);
         var lastBatch = await metrics.GetLastBatchAsync(id, cancellationToken);
         var summary = (await forecast.ApplyAsync([row.ToSummary()], cancellationToken))[0];
-        return TypedResults.Ok(new JobDetail(summary, row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults));
+        return TypedResults.Ok(new JobDetail(summary, row.ParsedSpec, row.WorkerName, epochs, lastBatch, row.ParsedTestResults)
+        {
+            Optimize = row.ParsedOptimize,
+        });
     }
 
     internal static async Task<Results<Accepted<JobSummary>, Ok<JobSummary>, NotFound, Conflict<ProblemDetails>, ProblemHttpResult>> CancelJob(
@@ -124,6 +127,11 @@ internal static class JobsApi
         if (row is null)
         {
             return TypedResults.NotFound();
+        }
+        if (row.Kind != JobKinds.Train)
+        {
+            return TypedResults.Problem($"Job {id} is an optimise job; queue another with POST /api/datasets/optimize and a new output name.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Only training jobs are cloned");
         }
         var spec = row.ParsedSpec;
         var created = await CreateJob(spec with { Name = $"{spec.Name} (copy)" }, submitter, context, cancellationToken);

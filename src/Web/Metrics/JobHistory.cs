@@ -14,6 +14,9 @@ internal sealed record JobHistory(
     IReadOnlyList<JobEvent> Events,
     TestResults? Test)
 {
+    /// <summary>For an optimise job: what it rewrites and how; null for training.</summary>
+    public OptimizeSpec? Optimize { get; init; }
+
     /// <summary>Null when there is no such job.</summary>
     public static async Task<JobHistory?> LoadAsync(long jobId, JobRepository jobs, MetricsRepository metrics, CancellationToken cancellationToken)
     {
@@ -25,6 +28,9 @@ internal sealed record JobHistory(
         var epochs = await metrics.GetEpochsAsync(jobId, cancellationToken);
         var batches = await metrics.GetBatchesAsync(jobId, null, cancellationToken);
         var events = await metrics.GetEventsAsync(jobId, 0, cancellationToken);
-        return new JobHistory(row.ToSummary(), row.ParsedSpec, row.WorkerName, epochs, batches, events, row.ParsedTestResults);
+        return new JobHistory(row.ToSummary(), row.ParsedSpec, row.WorkerName, epochs, batches, events, row.ParsedTestResults)
+        {
+            Optimize = row.ParsedOptimize,
+        };
     }
 }

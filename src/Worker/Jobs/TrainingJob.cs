@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Optimizing;
 using WebTrainer.Worker.Jobs.Runs;
 using WebTrainer.Worker.Reporting;
 using WebTrainer.Worker.Storage;
@@ -31,8 +33,12 @@ internal sealed partial class TrainingJob(
     IHostApplicationLifetime lifetime,
     IOptions<WorkerOptions> options,
     IOptions<JobQueueOptions> queue,
+    DataRoots dataRoots,
     ILogger<TrainingJob> logger) : ITrainingJob
 {
+    /// <summary>Set for an optimise job, whose partial output goes when the job ends any way but Succeeded.</summary>
+    private OptimizeSpec? _optimize;
+
     public async Task RunAsync(long jobId, CancellationToken cancellationToken)
     {
         await using var runLock = await JobLock.TryAcquireAsync(dataSource, jobId, cancellationToken);
@@ -50,6 +56,7 @@ internal sealed partial class TrainingJob(
             return;
         }
 
+        _optimize = row.ParsedOptimize;
         await using var reporter = new JobReporter(jobId, metrics, logger);
         using var userCancel = watcher.Register(jobId);
         var stopping = lifetime.ApplicationStopping;
@@ -67,12 +74,12 @@ internal sealed partial class TrainingJob(
             {
                 // Earlier attempts ended with their Worker (killed, machine lost), so no death of their own was seen here.
                 await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
-                    $"The training run was started {attempt - 1} times without finishing (its Worker stopped each time); see the job log"));
+                    $"The {Work} run was started {attempt - 1} times without finishing (its Worker stopped each time); see the job log"));
             }
             if (attempt > 1)
             {
                 reporter.Event("info", string.Create(CultureInfo.InvariantCulture,
-                    $"Attempt {attempt} of {maxAttempts}: resuming from the last checkpoint"));
+                    $"Attempt {attempt} of {maxAttempts}: resuming from {(_optimize is null ? "the last checkpoint" : "the rows written")}"));
             }
             var end = await supervisor.RunAsync(jobId, attempt, userCancel.Token, stopping);
             if (end.Outcome is { } outcome)
@@ -81,10 +88,10 @@ internal sealed partial class TrainingJob(
                 return;
             }
             var death = end.DescribeDeath();
-            reporter.Event("error", string.Create(CultureInfo.InvariantCulture, $"The training process {death} (attempt {attempt} of {maxAttempts})"));
+            reporter.Event("error", string.Create(CultureInfo.InvariantCulture, $"The {Work} process {death} (attempt {attempt} of {maxAttempts})"));
             if (end.Tail.Count > 0)
             {
-                reporter.Event("detail", "Last output of the training process:\n" + string.Join('\n', end.Tail));
+                reporter.Event("detail", $"Last output of the {Work} process:\n" + string.Join('\n', end.Tail));
             }
             if (userCancel.IsCancellationRequested)
             {
@@ -98,10 +105,13 @@ internal sealed partial class TrainingJob(
             if (attempt >= maxAttempts)
             {
                 await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
-                    $"The training process {death}, on {attempt} attempt{(attempt == 1 ? "" : "s")}; see the job log"));
+                    $"The {Work} process {death}, on {attempt} attempt{(attempt == 1 ? "" : "s")}; see the job log"));
             }
         }
     }
+
+    /// <summary>What the run does, for the job log's sentences: "training" or "optimise".</summary>
+    private string Work => _optimize is null ? "training" : "optimise";
 
     /// <summary>Records the end the run process reported.</summary>
     private async Task SettleAsync(long jobId, JobReporter reporter, RunOutcome outcome, string worker)
@@ -169,7 +179,24 @@ internal sealed partial class TrainingJob(
     private async Task EndAsync(long jobId, JobReporter reporter, JobStatus status, string? error, Shared.Metrics.TestResults? test)
     {
         await reporter.FlushAsync(CancellationToken.None);
+        if (_optimize is not null && status != JobStatus.Succeeded)
+        {
+            DiscardPartialOutput(jobId, _optimize, reporter);
+        }
         await DatabaseRetry.RunAsync(ct => jobs.FinishAsync(jobId, status, error, test, ct), null, CancellationToken.None);
+    }
+
+    /// <summary>A run process that died leaves its partial output for the next attempt; there is none now.</summary>
+    private void DiscardPartialOutput(long jobId, OptimizeSpec spec, JobReporter reporter)
+    {
+        try
+        {
+            OptimizeFiles.Discard(OptimizeFiles.Output(dataRoots, spec), jobId);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DataPathException)
+        {
+            reporter.Event("warning", $"The partial output could not be deleted: {ex.Message}");
+        }
     }
 
     /// <summary>A job that cannot start: gone, already ended, or cancelled while its last Worker was away.</summary>

@@ -27,4 +27,7 @@ public sealed class WorkerOptions
     /// become float; false decodes every batch to float on the CPU.
     /// </summary>
     public bool StoredBatches { get; set; } = true;
+
+    /// <summary>Bytes an optimise job reads and writes per step (its heartbeat, progress report and cancel point).</summary>
+    public long OptimizeBlockBytes { get; set; } = 64L * 1024 * 1024;
 }

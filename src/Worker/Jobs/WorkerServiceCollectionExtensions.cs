@@ -28,6 +28,7 @@ public static class WorkerServiceCollectionExtensions
             .Validate(o => o.Threads >= 1, "Worker:Threads must be at least 1")
             .Validate(o => o.Readers >= 1, "Worker:Readers must be at least 1")
             .Validate(o => o.PrefetchBudgetMegabytes >= 1, "Worker:PrefetchBudgetMegabytes must be at least 1")
+            .Validate(o => o.OptimizeBlockBytes is >= 1 and <= 1L << 30, "Worker:OptimizeBlockBytes must be between 1 and 1 GiB")
             .ValidateOnStart();
         return services;
     }

@@ -11,7 +11,7 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "id, name, owner, spec::text AS spec, status, queue, hangfire_job_id, cancel_requested, created_at, started_at, " +
-        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, run_key, attempts";
+        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, run_key, attempts, kind, optimize::text AS optimize";
 
     static JobRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -26,6 +26,43 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             """,
             new { spec.Name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, spec.Training.Epochs },
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Stores an optimise job. Its <c>spec</c> carries the name, the input file and "optimize" as the
+    /// model, so the jobs list, its search and the queue forecast need no second case.
+    /// </summary>
+    public async Task<long> CreateOptimizeAsync(string name, OptimizeSpec optimize, string owner, string queue, CancellationToken cancellationToken)
+    {
+        var spec = new JobSpec
+        {
+            Name = name,
+            Dataset = new DatasetSpec { File = optimize.Input },
+            Model = new ModelSpec { Architecture = JobKinds.Optimize },
+            Training = new TrainingSpec { Epochs = 1 },
+        };
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO jobs (name, owner, spec, status, queue, total_epochs, kind, optimize)
+            VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, 1, 'optimize', CAST(@Optimize AS jsonb))
+            RETURNING id
+            """,
+            new { Name = name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, Optimize = ContractJson.Serialize(optimize) },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The queued or running optimise job that writes <paramref name="output"/> in data root <paramref name="root"/>, if any.</summary>
+    public async Task<long?> FindActiveOptimizeAsync(string output, int root, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT min(id) FROM jobs
+            WHERE kind = 'optimize' AND status IN ('Queued', 'Running')
+              AND optimize->>'output' = @Output AND coalesce((optimize->>'outputRoot')::int, 0) = @Root
+            """,
+            new { Output = output, Root = root }, cancellationToken: cancellationToken));
     }
 
     internal async Task<JobRow?> GetAsync(long id, CancellationToken cancellationToken)

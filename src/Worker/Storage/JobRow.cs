@@ -27,17 +27,21 @@ internal sealed class JobRow
     public int Priority { get; set; }
     public Guid RunKey { get; set; }
     public int Attempts { get; set; }
+    public string Kind { get; set; } = JobKinds.Train;
+    public string? Optimize { get; set; }
 
     public JobStatus ParsedStatus => Enum.Parse<JobStatus>(Status);
 
     public JobSpec ParsedSpec => ContractJson.Deserialize<JobSpec>(Spec);
+
+    public OptimizeSpec? ParsedOptimize => Optimize is null ? null : ContractJson.Deserialize<OptimizeSpec>(Optimize);
 
     public JobSummary ToSummary()
     {
         var spec = ParsedSpec;
         return new JobSummary(Id, Name, Owner, ParsedStatus, spec.Dataset.File, spec.Model.Architecture, Epoch, TotalEpochs,
             BestValAccuracy, Utc(CreatedAt), Utc(StartedAt), Utc(FinishedAt), Error)
-        { Priority = Priority };
+        { Priority = Priority, Kind = Kind, OutputFile = ParsedOptimize?.Output };
     }
 
     public TestResults? ParsedTestResults => TestResults is null ? null : ContractJson.Deserialize<TestResults>(TestResults);

@@ -13,6 +13,7 @@ internal readonly record struct RunPoint(string Split, int Epoch, int Batch, lon
         "" => "before its first batch",
         RunPosition.TrainSplit => string.Create(CultureInfo.InvariantCulture, $"at epoch {Epoch}, batch {Batch}"),
         RunPosition.ValidationSplit => string.Create(CultureInfo.InvariantCulture, $"validating epoch {Epoch}, batch {Batch}"),
+        RunPosition.OptimizePass => string.Create(CultureInfo.InvariantCulture, $"at optimise step {Batch}"),
         RunPosition.StatisticsPass => string.Create(CultureInfo.InvariantCulture, $"computing normalisation statistics, block {Batch}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"on the {Split} split, batch {Batch}"),
     };

@@ -14,6 +14,9 @@ internal sealed class RunPosition
     /// <summary>The pass over the train split that computes normalisation statistics before training.</summary>
     public const string StatisticsPass = "statistics";
 
+    /// <summary>An optimise job's steps (row blocks copied); its epoch is 1.</summary>
+    public const string OptimizePass = "optimize";
+
     private readonly Lock _gate = new();
     private RunPoint _current = RunPoint.None;
 

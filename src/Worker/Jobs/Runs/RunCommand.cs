@@ -33,6 +33,7 @@ internal static partial class RunCommand
         builder.Services.AddDataRoots();
         builder.Services.AddWorkerOptions();
         builder.Services.AddSingleton<TrainingRun>();
+        builder.Services.AddSingleton<Optimizing.OptimizeRun>();
         using var host = builder.Build();
 
         var worker = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;

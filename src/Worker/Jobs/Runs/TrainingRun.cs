@@ -11,7 +11,8 @@ namespace WebTrainer.Worker.Jobs.Runs;
 
 /// <summary>
 /// The run process's work: train one job (resuming from its run directory's checkpoint), write its
-/// metrics and events, and say how it ended. The job's status is the Worker's to set.
+/// metrics and events, and say how it ended; an optimise job goes to <see cref="Optimizing.OptimizeRun"/>.
+/// The job's status is the Worker's to set.
 /// </summary>
 internal sealed partial class TrainingRun(
     JobRepository jobs,
@@ -19,6 +20,7 @@ internal sealed partial class TrainingRun(
     DataRoots dataRoots,
     IOptions<WorkerOptions> options,
     IOptions<ArtifactOptions> artifacts,
+    Optimizing.OptimizeRun optimizeRun,
     ILogger<TrainingRun> logger)
 {
     public async Task<RunOutcome> RunAsync(long jobId, RunPosition position, CancellationToken cancel, CancellationToken stop)
@@ -30,7 +32,9 @@ internal sealed partial class TrainingRun(
         }
         await using var reporter = new JobReporter(jobId, metrics, logger);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stop);
-        var outcome = await TrainAsync(jobId, row, reporter, position, linked.Token, cancel, stop);
+        var outcome = row.ParsedOptimize is { } optimize
+            ? await optimizeRun.RunAsync(jobId, optimize, reporter, position, cancel, stop)
+            : await TrainAsync(jobId, row, reporter, position, linked.Token, cancel, stop);
         // Everything the run reported is in the database before the Worker records its end.
         await reporter.FlushAsync(CancellationToken.None);
         return outcome;

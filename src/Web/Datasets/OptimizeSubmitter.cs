@@ -1,0 +1,130 @@
+using WebTrainer.Shared.Datasets;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Worker.Optimizing;
+using WebTrainer.Worker.Storage;
+
+namespace WebTrainer.Web.Datasets;
+
+/// <summary>What an optimise request came to: a queued job, field problems, or an output in the way (nothing queued).</summary>
+internal sealed record OptimizeSubmission(long? JobId, IDictionary<string, string[]>? FieldErrors, string? Conflict);
+
+/// <summary>
+/// Checks an optimise request (input inside the data roots and readable, with image datasets; a new
+/// output name in the upload root, never an existing file) and queues it like a training job.
+/// The output goes to the upload root because uploads record no owner: the job's owner is who asked for it.
+/// </summary>
+internal sealed partial class OptimizeSubmitter(
+    DataRoots dataRoots,
+    DatasetUploader uploader,
+    JobRepository jobs,
+    QueueRepository queue,
+    ILogger<OptimizeSubmitter> logger)
+{
+    public async Task<OptimizeSubmission> SubmitAsync(OptimizeRequest request, string owner, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!OptimizeLayouts.All.Contains(request.Layout))
+        {
+            errors["layout"] = [$"unknown layout '{request.Layout}'; choose one of: {string.Join(", ", OptimizeLayouts.All)}"];
+        }
+        if (request.DeflateLevel is { } level && (level is < 0 or > 9))
+        {
+            errors["deflateLevel"] = [$"deflateLevel must be 0..9 or null (uncompressed), not {level}"];
+        }
+        else if (request.DeflateLevel is not null && request.Layout == OptimizeLayouts.Contiguous)
+        {
+            errors["deflateLevel"] = ["deflate needs layout 'chunked'; contiguous datasets are stored uncompressed"];
+        }
+        string? input = null;
+        try
+        {
+            input = dataRoots.ResolveExisting(request.File);
+            var problem = await Task.Run(() => CheckInput(input, cancellationToken), cancellationToken);
+            if (problem is not null)
+            {
+                errors["file"] = [problem];
+            }
+        }
+        catch (DataPathException ex)
+        {
+            errors["file"] = [ex.Message];
+        }
+        string? outputName = null;
+        string? output = null;
+        try
+        {
+            outputName = request.Output ?? DefaultOutput(request.File);
+            output = uploader.Target(outputName);
+        }
+        catch (DataPathException ex)
+        {
+            errors["output"] = [ex.Message];
+        }
+        if (errors.Count > 0)
+        {
+            return new OptimizeSubmission(null, errors, null);
+        }
+        if (File.Exists(output) || output == input)
+        {
+            return new OptimizeSubmission(null, null, $"'{outputName}' already exists in the upload root; it is never overwritten: name another output");
+        }
+        if (await jobs.FindActiveOptimizeAsync(outputName!, uploader.Root, cancellationToken) is { } writer)
+        {
+            return new OptimizeSubmission(null, null, $"'{outputName}' is being written by optimise job {writer}; name another output");
+        }
+        if (File.Exists(OptimizeFiles.Partial(output!)))
+        {
+            return new OptimizeSubmission(null, null, $"'{outputName}' has a partial file of an earlier optimise job; name another output");
+        }
+
+        var spec = new OptimizeSpec
+        {
+            Input = dataRoots.RelativeName(input!),
+            Output = outputName!,
+            OutputRoot = uploader.Root,
+            Layout = request.Layout,
+            DeflateLevel = request.DeflateLevel,
+        };
+        var id = await jobs.CreateOptimizeAsync($"optimize {spec.Input}", spec, owner, JobQueues.Any, cancellationToken);
+        await queue.WakeDispatcherAsync(cancellationToken);
+        LogQueued(logger, id, spec.Input, spec.Output, owner);
+        return new OptimizeSubmission(id, null, null);
+    }
+
+    /// <summary><c>sub/food.h5</c> → <c>sub/food.optimized.h5</c>, or at the top of the upload root when it has no such folder.</summary>
+    private string DefaultOutput(string input)
+    {
+        var name = Path.GetFileNameWithoutExtension(input) + ".optimized.h5";
+        var folder = Path.GetDirectoryName(input.Replace('\\', '/')) ?? "";
+        var nextToIt = folder.Length == 0 ? name : $"{folder}/{name}";
+        try
+        {
+            uploader.Target(nextToIt);
+            return nextToIt;
+        }
+        catch (DataPathException)
+        {
+            return name;
+        }
+    }
+
+    private static string? CheckInput(string input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var summary = Hdf5Inspector.Inspect(input, cancellationToken);
+            return summary.Datasets.Any(d => d.Role == DatasetRoles.Images)
+                ? null
+                : "has no image dataset (N,H,W,C or N,C,H,W or N,H,W of uint8, float16 or float32) to optimise";
+        }
+        catch (DatasetProblemException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued optimise job {JobId}: {Input} -> {Output} for {Owner}")]
+    private static partial void LogQueued(ILogger logger, long jobId, string input, string output, string owner);
+}
