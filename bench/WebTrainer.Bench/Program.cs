@@ -20,6 +20,7 @@ return args.FirstOrDefault() switch
     "generate" => GenerateCommand.Run(BenchArgs.Parse(args[1..])),
     "loader" => LoaderBenchmark.Run(BenchArgs.Parse(args[1..])),
     "layouts" => LayoutsBenchmark.Run(BenchArgs.Parse(args[1..])),
+    "optimize" => OptimizeCommand.Run(BenchArgs.Parse(args[1..])),
     "child" => ChildRun.Run(BenchArgs.Parse(args[1..])),
     "train" => await TrainingBenchmark.RunAsync(args[1..], cancel.Token),
     IsolatedTrainingBenchmark.Command => await IsolatedTrainingBenchmark.RunOneAsync(args[1..], cancel.Token),
@@ -37,6 +38,7 @@ static int Usage()
                    [--deflate|--filter deflate|fletcher32|lz4|zstd] [--classes 101]
           loader   --file F [--images train_img] [--labels train_labels] [--batch 64] [--readers 1,2]
                    [--seconds 8] [--max-mb 2048] [--budget-mb 256] [--cache cold|warm]
+          optimize --in F --out G [--layout contiguous|chunked] [--deflate 0..9]
           layouts  --files A,B,.. [--mode random] [--readers 2] [--seconds 6] [--repeat 3] [--images train_img] [--labels train_labels]
           train    [--fashion FILE] [--threads 2] [--batch 128] [--resnet50-batch 32] [--warmup 5] [--steps 10] [--rounds 3]
                    [--models small_cnn,resnet18,resnet50] [--batches float32,uint8] [--workaround on,off]
