@@ -1,0 +1,55 @@
+using WebTrainer.Integration.Tests.Support;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Testing;
+
+namespace WebTrainer.Integration.Tests.Sweeps;
+
+/// <summary>A sweep run end to end: real Web, PostgreSQL, Hangfire and a Worker training each point.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SweepRunTests(PostgresServer server) : IAsyncLifetime
+{
+    private WebTrainerSystem _system = null!;
+
+    public async Task InitializeAsync()
+    {
+        _system = await WebTrainerSystem.CreateAsync(server);
+        await _system.StartWebAsync();
+    }
+
+    [Fact]
+    public async Task GridOfFour_RunsToSucceeded_AndTheSweepShowsEachPointsResults()
+    {
+        var file = await _system.AddSyntheticDatasetAsync(count: 400);
+        await _system.StartWorkerAsync("worker-a");
+        var tiny = WebTrainerSystem.SmallSpec(file, epochs: 1) with { Name = "ignored" };
+        tiny = tiny with { Training = tiny.Training with { MaxSamplesPerSplit = 96, CheckpointEveryBatches = 0 } };
+
+        var created = await Sweeps.PostOkAsync(_system.Http, Sweeps.Grid("tiny", tiny,
+            """{"training.learningRate": [0.003, 0.001], "training.batchSize": [16, 32]}"""));
+        foreach (var id in created.JobIds)
+        {
+            var job = await _system.WaitForJobAsync(id, j => j.Summary.Status is not (JobStatus.Queued or JobStatus.Running), TimeSpan.FromMinutes(4));
+            Assert.Equal(JobStatus.Succeeded, job.Summary.Status);
+        }
+
+        var sweep = await Sweeps.GetAsync(_system.Http, created.Id);
+        Assert.Equal(4, sweep.Summary.StatusCounts[JobStatus.Succeeded]);
+        Assert.True(sweep.Summary.Finished);
+        Assert.Equal(["tiny #1 learningRate=0.003 batchSize=16", "tiny #2 learningRate=0.003 batchSize=32",
+                      "tiny #3 learningRate=0.001 batchSize=16", "tiny #4 learningRate=0.001 batchSize=32"], sweep.Points.Select(p => p.Name));
+        foreach (var point in sweep.Points)
+        {
+            var job = await _system.GetJobAsync(point.JobId);
+            Assert.Equal(point.Values["training.batchSize"].GetInt32(), job.Spec.Training.BatchSize);
+            Assert.Equal(job.Epochs.Single().ValidationAccuracy, point.BestValidationAccuracy);
+            Assert.Equal(job.Epochs.Single().ValidationLoss, point.BestValidationLoss);
+            Assert.Equal(job.Test!.Accuracy, point.TestAccuracy);
+            Assert.Equal(1, point.Epoch);
+        }
+        var best = sweep.Points.MaxBy(p => p.BestValidationAccuracy)!;
+        Assert.Equal(best.BestValidationAccuracy, sweep.Summary.BestValidationAccuracy);
+        Assert.Equal(sweep.Points.Where(p => p.BestValidationAccuracy == best.BestValidationAccuracy).Min(p => p.JobId), sweep.Summary.BestJobId);
+    }
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+}
