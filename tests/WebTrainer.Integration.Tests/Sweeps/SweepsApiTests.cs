@@ -118,6 +118,20 @@ public sealed class SweepsApiTests(PostgresServer server) : WebOnlyTest(server)
     }
 
     [Fact]
+    public async Task GridAndRandomTogether_OrAGridValueThatIsNoList_Is400()
+    {
+        var both = Sweeps.Grid("both", Base, """{"training.learningRate": [0.1]}""");
+        both["random"] = System.Text.Json.Nodes.JsonNode.Parse("""{"count": 2, "seed": 1, "space": {"training.optimizer": ["adam"]}}""");
+        using var twice = await Sweeps.PostAsync(Web.Http, both);
+        await AssertRefusedAsync(twice, "grid", "not both");
+
+        using var notAList = await Sweeps.PostAsync(Web.Http, Sweeps.Grid("scalar", Base, """{"training.learningRate": 0.1}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, notAList.StatusCode);
+        Assert.Contains("not a valid sweep request", await notAList.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AssertNothingQueuedAsync();
+    }
+
+    [Fact]
     public async Task DatasetProblem_Is400_AndQueuesNothing()
     {
         var missing = Base with { Dataset = Base.Dataset with { File = "nowhere.h5" } };
