@@ -51,5 +51,27 @@ public sealed class SweepRunTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(sweep.Points.Where(p => p.BestValidationAccuracy == best.BestValidationAccuracy).Min(p => p.JobId), sweep.Summary.BestJobId);
     }
 
+    [Fact]
+    public async Task Cancel_StopsTheRunningPoint_AndCancelsTheQueuedOnes()
+    {
+        var file = await _system.AddSyntheticDatasetAsync(count: 3000, size: 32);
+        await _system.StartWorkerAsync("worker-a");
+        var endless = WebTrainerSystem.SmallSpec(file, epochs: 1000, batchSize: 16) with { Name = "ignored" };
+        var created = await Sweeps.PostOkAsync(_system.Http, Sweeps.Grid("long", endless, """{"training.learningRate": [0.003, 0.001, 0.0003]}"""));
+        await _system.WaitForJobAsync(created.JobIds[0], j => j.LastBatch is not null, TimeSpan.FromMinutes(2));
+
+        using var response = await _system.Http.PostAsync($"/api/sweeps/{created.Id}/cancel", null);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var cancelled = Shared.Json.ContractJson.Deserialize<Shared.Sweeps.SweepCancelled>(await response.Content.ReadAsStringAsync());
+        Assert.Equal((2, 1), (cancelled.CancelledWhileQueued, cancelled.StopRequested));
+        foreach (var id in created.JobIds)
+        {
+            var job = await _system.WaitForJobAsync(id, j => j.Summary.Status is not (JobStatus.Queued or JobStatus.Running), TimeSpan.FromSeconds(30));
+            Assert.Equal(JobStatus.Cancelled, job.Summary.Status);
+        }
+        Assert.True((await Sweeps.GetAsync(_system.Http, created.Id)).Summary.Finished);
+    }
+
     public async Task DisposeAsync() => await _system.DisposeAsync();
 }
