@@ -12,7 +12,8 @@ public sealed class SweepRunTests(PostgresServer server) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _system = await WebTrainerSystem.CreateAsync(server);
+        // One running job per person: sweep jobs must wait their turn like any other job of their owner.
+        _system = await WebTrainerSystem.CreateAsync(server, new Dictionary<string, string?> { ["JobQueue__MaxRunningPerUser"] = "1" });
         await _system.StartWebAsync();
     }
 
@@ -71,6 +72,25 @@ public sealed class SweepRunTests(PostgresServer server) : IAsyncLifetime
             Assert.Equal(JobStatus.Cancelled, job.Summary.Status);
         }
         Assert.True((await Sweeps.GetAsync(_system.Http, created.Id)).Summary.Finished);
+    }
+
+    [Fact]
+    public async Task SweepJobs_KeepTheOwnersRunningLimit_WithTwoWorkersFree()
+    {
+        var file = await _system.AddSyntheticDatasetAsync(count: 600);
+        await _system.StartWorkerAsync("worker-a");
+        await _system.StartWorkerAsync("worker-b");
+        var created = await Sweeps.PostOkAsync(_system.Http, Sweeps.Grid("limited", WebTrainerSystem.SmallSpec(file, epochs: 2) with { Name = "ignored" },
+            """{"training.learningRate": [0.003, 0.001]}"""));
+
+        var jobs = new List<JobSummary>();
+        foreach (var id in created.JobIds)
+        {
+            jobs.Add((await _system.WaitForJobAsync(id, j => j.Summary.Status == JobStatus.Succeeded, TimeSpan.FromMinutes(3))).Summary);
+        }
+
+        var ordered = jobs.OrderBy(j => j.StartedAt).ToList();
+        Assert.True(ordered[1].StartedAt >= ordered[0].FinishedAt, $"sweep jobs overlap: {ordered[0]} / {ordered[1]}");
     }
 
     public async Task DisposeAsync() => await _system.DisposeAsync();
