@@ -89,6 +89,18 @@ public sealed class SweepPageTests(PostgresServer server, Chromium chromium, ITe
         await Page.GetByTestId("submit-sweep").ClickAsync();
         await Expect(Page.GetByTestId("sweep-errors")).ToContainTextAsync("training.lr");
         await Expect(Page.GetByTestId("sweeps-table").Locator("tbody tr")).ToHaveCountAsync(1);
+
+        // A random search with a range, as the form writes it.
+        await Page.GetByTestId("sweep-mode").SelectOptionAsync("random");
+        await Page.GetByTestId("random-count").FillAsync("3");
+        await Page.GetByTestId("param-path").First.FillAsync("training.learningRate");
+        await Page.GetByTestId("param-values").First.FillAsync("logUniform(1e-4, 1e-2)");
+        await Page.GetByTestId("submit-sweep").ClickAsync();
+        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"/sweeps/(?!{sweepId}$)\\d+$"));
+        await Expect(Page.GetByTestId("sweep-point")).ToHaveCountAsync(3);
+        var random = ContractJson.Deserialize<SweepDetail>(await Web.Http.GetStringAsync(Page.Url.Replace("/sweeps/", "/api/sweeps/", StringComparison.Ordinal)));
+        Assert.Equal(SweepSummary.Random, random.Summary.Kind);
+        Assert.All(random.Points, p => Assert.InRange(p.Values["training.learningRate"].GetDouble(), 1e-4, 1e-2));
     }
 
     private async Task<SweepCreated> CreateSweepAsync()
