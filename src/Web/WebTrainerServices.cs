@@ -9,6 +9,7 @@ using WebTrainer.Web.Datasets;
 using WebTrainer.Web.Health;
 using WebTrainer.Web.Jobs;
 using WebTrainer.Web.Metrics;
+using WebTrainer.Web.Sweeps;
 using WebTrainer.Web.Workers;
 using WebTrainer.Worker.Jobs;
 using WebTrainer.Worker.Storage;
@@ -47,6 +48,10 @@ internal static class WebTrainerServices
         services.AddScoped<OptimizeSubmitter>();
         services.AddSingleton<SamplePreview>();
         services.AddScoped<JobCommands>();
+        services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.SectionName)
+            .Validate(o => o.MaxPoints >= 1, "Sweeps:MaxPoints must be at least 1").ValidateOnStart();
+        services.AddScoped<SweepSubmitter>();
+        services.AddScoped<SweepCommands>();
 
         services.AddSignalR().AddJsonProtocol(o => ContractJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<JobUpdateBus>();
@@ -69,6 +74,7 @@ internal static class WebTrainerServices
         app.MapScalarApiReference();
         app.MapAccountsApi();
         app.MapJobsApi();
+        app.MapSweepsApi();
         app.MapArtifactsApi();
         app.MapTrainingLogsApi();
         app.MapDatasetsApi();

@@ -16,9 +16,10 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         {
             return false;
         }
+        var body = httpContext.Request.Path.StartsWithSegments("/api/sweeps") ? "sweep request" : "job spec";
         var detail = bad.InnerException switch
         {
-            JsonException json => $"The body is not a valid job spec: {json.Message}",
+            JsonException json => $"The body is not a valid {body}: {json.Message}",
             { } inner => $"{bad.Message} {inner.Message}",
             null => bad.Message,
         };

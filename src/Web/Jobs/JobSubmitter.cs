@@ -20,12 +20,11 @@ internal sealed partial class JobSubmitter(
 {
     public async Task<SubmitResult> SubmitAsync(JobSpec spec, string owner, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(spec, cancellationToken);
-        if (!validation.IsValid)
+        if (await ValidateFieldsAsync(spec, cancellationToken) is { } errors)
         {
-            return SubmitResult.Invalid(validation.ToDictionary());
+            return SubmitResult.Invalid(errors);
         }
-        var (problem, warnings) = await Task.Run(() => CheckDataset(spec, cancellationToken), cancellationToken);
+        var (problem, warnings) = await CheckDatasetAsync(spec, cancellationToken);
         if (problem is not null)
         {
             return SubmitResult.Rejected(problem);
@@ -38,6 +37,17 @@ internal sealed partial class JobSubmitter(
         LogQueued(logger, id, spec.Name, owner, queue);
         return SubmitResult.Queued(id, warnings);
     }
+
+    /// <summary>The spec's field errors by path, or null when its fields are valid. Sweeps check each point with it.</summary>
+    public async Task<IDictionary<string, string[]>?> ValidateFieldsAsync(JobSpec spec, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(spec, cancellationToken);
+        return validation.IsValid ? null : validation.ToDictionary();
+    }
+
+    /// <summary>The dataset check of a submission, off the request thread; a problem means nothing may be queued.</summary>
+    public Task<(string? Problem, IReadOnlyList<string> Warnings)> CheckDatasetAsync(JobSpec spec, CancellationToken cancellationToken) =>
+        Task.Run(() => CheckDataset(spec, cancellationToken), cancellationToken);
 
     /// <summary>
     /// The dataset file as the Worker will see it: shapes, dtypes, label range, matching lengths,

@@ -22,6 +22,7 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton<MetricsRepository>();
         services.AddSingleton<WorkerRepository>();
         services.AddSingleton<QueueRepository>();
+        services.AddSingleton<SweepRepository>();
         services.AddSingleton<QueueForecast>();
         services.AddSingleton<PostgresListener>();
         return services;
