@@ -9,8 +9,8 @@ namespace WebTrainer.Bench;
 /// different layouts, e.g. a file with h5py's guessed chunks and its optimised rewrite. Every file's
 /// loader run and its raw-read limit (the file's bytes read sequentially, one stream) run in child
 /// processes, interleaved file by file and round by round (A B A B), and the median of the rounds
-/// counts. Batches are uint8 as stored, so the figures are the read path's, not the CPU's float
-/// conversion. The model's predicted bytes per image (what the inspector shows) is printed alongside.
+/// counts. Batches are uint8 as stored (float where the pixels are float), so the figures are the
+/// read path's, not the CPU's float conversion. The model's predicted bytes per image (what the inspector shows) is printed alongside.
 /// </summary>
 internal static class LayoutsBenchmark
 {
@@ -34,13 +34,16 @@ internal static class LayoutsBenchmark
             for (int f = 0; f < files.Length; f++)
             {
                 Console.Error.Write($"\rround {round + 1}/{repeat}, file {f + 1}/{files.Length}            ");
+                // Stored uint8 batches where the pixels are uint8; float pixels are batches of floats either way.
+                var batches = WebTrainer.Worker.Data.Hdf5.ImageDataset.Open(files[f], args.Text("images", "train_img")).PixelType
+                    == WebTrainer.Worker.Data.Hdf5.PixelType.UInt8 ? "uint8" : "float";
                 loader[f].Add(LoaderBenchmark.RunChild([.. common, "--file", files[f], "--kind", "loader", "--mode", mode, "--augment", "0",
-                    "--batches", "uint8", "--readers", readers]));
+                    "--batches", batches, "--readers", readers]));
                 raw[f].Add(LoaderBenchmark.RunChild([.. common, "--file", files[f], "--kind", "raw", "--streams", "1"]));
             }
         }
         Console.Error.WriteLine();
-        Console.WriteLine($"{mode} sampling, {readers} readers, batch {args.Text("batch", "64")}, uint8 batches, {args.Text("cache", "cold")} page cache, " +
+        Console.WriteLine($"{mode} sampling, {readers} readers, batch {args.Text("batch", "64")}, uint8 batches (float where pixels are float), {args.Text("cache", "cold")} page cache, " +
             $"median of {repeat} interleaved rounds; MB = decoded image bytes delivered; raw = the file's own bytes read sequentially, 1 stream");
         Console.WriteLine();
         Console.WriteLine("| file | read path | model: bytes read per image | loader img/s | loader MB/s | raw read MB/s | img/s vs first |");
