@@ -42,17 +42,7 @@ public sealed class DatasetsApiTests(PostgresServer server) : WebOnlyTest(server
     [Fact]
     public async Task GuessedChunks_InspectWarnsWithTheFix_AndSubmissionSaysSo()
     {
-        // Food-101's train_img with the chunks h5py guesses for it when compressing: 2210 images x 10x19
-        // pixels x 1 channel. Only labels and one pixel are written; unwritten chunks read as zeros, and
-        // the costs come from the metadata.
-        const int count = 70_700;
-        var images = new PureHDF.H5Dataset<byte[]>(fileDims: [count, 299, 299, 3], chunks: [2210, 10, 19, 1],
-            datasetCreation: new PureHDF.VOL.Native.H5DatasetCreation { Filters = [new PureHDF.Filters.H5Filter(1, null!)] });
-        var labels = new PureHDF.H5Dataset(Enumerable.Range(0, count).Select(i => (long)(i % 4)).ToArray(), fileDims: [count]);
-        using (var writer = new PureHDF.H5File { ["train_img"] = images, ["train_labels"] = labels }.BeginWrite(Path.Combine(Web.DataRoot, "guessed.h5")))
-        {
-            writer.Write(images, new byte[1], fileSelection: new PureHDF.Selections.HyperslabSelection(4, [0, 0, 0, 0], [1, 1, 1, 1]));
-        }
+        Food101GuessedChunksFile.Write(Path.Combine(Web.DataRoot, "guessed.h5"));
 
         var summary = ContractJson.Deserialize<DatasetFileSummary>(await Web.Http.GetStringAsync("/api/datasets/inspect?file=guessed.h5"));
         var train = Assert.Single(summary.Datasets, d => d.Path == "train_img").Images!;
