@@ -9,7 +9,8 @@ namespace WebTrainer.Worker.Tests.Training;
 /// </summary>
 internal static class PyTorchPython
 {
-    public const string Python = "/usr/bin/python3";
+    /// <summary>Debian's python3; <c>WEBTRAINER_PYTHON</c> names another (one whose packages include torch and torchvision).</summary>
+    public static readonly string Python = Environment.GetEnvironmentVariable("WEBTRAINER_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
 
     private static readonly Lazy<string?> Missing = new(FindMissing);
 
