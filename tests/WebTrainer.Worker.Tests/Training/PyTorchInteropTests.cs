@@ -25,6 +25,7 @@ public sealed class PyTorchInteropTests : IDisposable
     [InlineData(Architectures.SmallCnn, 1, 28, RunDirectory.ModelSafetensorsFileName)]
     [InlineData(Architectures.ResNet18, 3, 32, RunDirectory.ModelPyTorchFileName)]
     [InlineData(Architectures.ResNet18, 3, 32, RunDirectory.ModelSafetensorsFileName)]
+    [InlineData(Architectures.MobileNetV2, 3, 32, RunDirectory.ModelPyTorchFileName)]
     public void Export_LoadsBackAsPretrainedWeights_WithIdenticalParametersAndLogits(string architecture, int channels, int size, string file)
     {
         var run = Export(architecture, channels, size, out var trained);

@@ -117,6 +117,22 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
+    public void Safetensors_AsTheReferenceLibraryWritesThem_WithMetadataAndAPaddedHeader_Load()
+    {
+        TorchRuntime.Configure(2);
+        var path = _temp.File("reference.safetensors");
+        var json = Encoding.UTF8.GetBytes("""{"__metadata__":{"format":"pt"},"b":{"dtype":"I64","shape":[],"data_offsets":[8,16]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}    """);
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. BitConverter.GetBytes(1.5f), .. BitConverter.GetBytes(-3f), .. BitConverter.GetBytes(42L)]);
+
+        var entries = WeightsFile.Read(path);
+
+        var byName = entries.ToDictionary(e => e.Name, e => e.Tensor);
+        Assert.Equal([1.5f, -3f], byName["a"].data<float>().ToArray());
+        Assert.Equal(42L, byName["b"].item<long>());
+        entries.ForEach(e => e.Tensor.Dispose());
+    }
+
+    [Fact]
     public void TorchSharpFile_WithAForgedShape_IsRefusedBeforeAllocating()
     {
         var path = _temp.File("forged.weights");
