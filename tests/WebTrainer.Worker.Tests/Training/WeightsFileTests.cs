@@ -104,6 +104,7 @@ public sealed class WeightsFileTests : IDisposable
     [InlineData("""{"w":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}""", "tensor 'w' has unsupported dtype C64")]
     [InlineData("""{"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}""", "tensor 'w' has a negative dimension -2")]
     [InlineData("""{"w":{"dtype":"F32","shape":[2]}}""", "tensor 'w' lacks dtype, shape or data_offsets")]
+    [InlineData("""{"w":{"dtype":"F32","shape":["2"],"data_offsets":[0,8]}}""", "tensor 'w' has \"2\" where its shape or data_offsets need an integer")]
     [InlineData("""{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},""", "is not a readable safetensors file")]
     public void Safetensors_WithAForgedOrBrokenHeader_IsRefusedBeforeAllocating(string header, string expected)
     {

@@ -75,13 +75,18 @@ internal static class SafetensorsFile
         {
             throw new InvalidDataException($"tensor '{name}' has unsupported dtype {dtype.GetString()}");
         }
-        var dims = shape.EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        var dims = shape.EnumerateArray().Select(d => Integer(d, name)).ToArray();
         long bytes = StateDictLimits.Elements(dims, name) * elementSize;
-        long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
+        long begin = Integer(offsets[0], name), end = Integer(offsets[1], name);
         if (begin < 0 || end < begin || end > dataBytes || end - begin != bytes)
         {
             throw new InvalidDataException(
                 $"tensor '{name}' [{string.Join(",", dims)}] {dtype.GetString()} has data_offsets [{begin},{end}] in {dataBytes} bytes of data");
         }
     }
+
+    private static long Integer(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out long value)
+            ? value
+            : throw new InvalidDataException($"tensor '{name}' has {element.GetRawText()} where its shape or data_offsets need an integer");
 }
