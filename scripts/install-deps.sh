@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages WebTrainer needs that this machine lacks.
 #   scripts/install-deps.sh run    PostgreSQL server, Fashion-MNIST sample
-#   scripts/install-deps.sh test   the above plus headless Chromium for browser tests and docker-compose to check the compose file
+#   scripts/install-deps.sh test   the above plus headless Chromium for browser tests, docker-compose to check the compose file,
+#                                  and Debian's PyTorch + torchvision for the tests that load our .pt/safetensors exports in PyTorch
 set -euo pipefail
 purpose=${1:-run}
 
 packages=(postgresql dataset-fashion-mnist)
-if [ "$purpose" = test ]; then packages+=(chromium docker-compose); fi
+if [ "$purpose" = test ]; then packages+=(chromium docker-compose python3-torch python3-torchvision python3-numpy); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,7 +6,7 @@ public sealed record ModelSpec
     /// <summary>One of <see cref="Architectures.All"/>.</summary>
     public string Architecture { get; init; } = Architectures.SmallCnn;
 
-    /// <summary>Optional TorchSharp weights file, relative to a data root, to fine-tune from.</summary>
+    /// <summary>Optional weights file (PyTorch state dict, safetensors or TorchSharp format), relative to a data root, to fine-tune from.</summary>
     public string? PretrainedWeights { get; init; }
 
     /// <summary>Epochs during which only the classifier head trains.</summary>

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Jobs;
 using WebTrainer.Web.Auth;
 using WebTrainer.Worker.Storage;
 using WebTrainer.Worker.Training.Artifacts;
@@ -9,7 +10,10 @@ using WebTrainer.Worker.Training.Checkpoints;
 
 namespace WebTrainer.Web.Jobs;
 
-/// <summary>The trained model of a job: download (weights + manifest) and top-5 inference on an uploaded image.</summary>
+/// <summary>
+/// The trained model of a job: download (a zip of weights + manifest, or the weights alone as TorchSharp,
+/// PyTorch .pt or safetensors, all written by the run) and top-5 inference on an uploaded image.
+/// </summary>
 internal static class ArtifactsApi
 {
     private const long MaxImageBytes = 20 * 1024 * 1024;
@@ -18,7 +22,10 @@ internal static class ArtifactsApi
     {
         var group = app.MapGroup("/api/jobs/{id:long}").WithTags("Artifacts");
         group.MapGet("/artifacts/model", DownloadModel)
-            .WithSummary("The trained model as a zip: model.weights (TorchSharp format) and model.json (architecture, classes, input, normalisation)");
+            .WithSummary("The trained model: format=zip (default; model.weights and model.json), torchsharp (model.weights), " +
+                "pt (a PyTorch state dict for model.load_state_dict(torch.load(f))) or safetensors")
+            .WithDescription("State-dict keys are torchvision's for resnet18/resnet50/mobilenet_v2/inception_v3 and those of " +
+                "docs/small-cnn.md's PyTorch module for small_cnn. model.json (GET .../artifacts/manifest) has the classes, input size and normalisation.");
         group.MapGet("/artifacts/manifest", GetManifest).WithSummary("The trained model's manifest");
         group.MapPost("/predict", Predict).DisableAntiforgery()
             .WithSummary("Top-5 classes for an uploaded PNG or JPEG (raw body or multipart field 'image')");
@@ -26,8 +33,14 @@ internal static class ArtifactsApi
     }
 
     internal static async Task<Results<PhysicalFileHttpResult, NotFound<string>, ProblemHttpResult>> DownloadModel(
-        long id, ClaimsPrincipal user, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
+        long id, string? format, ClaimsPrincipal user, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
     {
+        format ??= ModelFormats.Zip;
+        if (!ModelFormats.All.Contains(format))
+        {
+            return TypedResults.Problem($"format must be one of {string.Join(", ", ModelFormats.All)}, not '{format}'.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Unknown model format");
+        }
         var row = await jobs.GetAsync(id, cancellationToken);
         if (row is null)
         {
@@ -37,25 +50,40 @@ internal static class ArtifactsApi
         {
             return JobsApi.NotYours(id, row.Owner, "download the model of");
         }
-        var folder = artifacts.Value.JobFolder(id, row.RunKey);
-        var weights = Path.Combine(folder, RunDirectory.ModelWeightsFileName);
-        var manifest = Path.Combine(folder, RunDirectory.ManifestFileName);
-        if (!File.Exists(manifest) || !File.Exists(weights))
+        var run = new RunDirectory(artifacts.Value.JobFolder(id, row.RunKey));
+        if (!File.Exists(run.Manifest) || !File.Exists(run.ModelWeights))
         {
             return TypedResults.NotFound($"Job {id} has no trained model yet (it is {row.Status}).");
         }
-        var zip = Path.Combine(folder, "model.zip");
-        if (!File.Exists(zip) || File.GetLastWriteTimeUtc(zip) < File.GetLastWriteTimeUtc(manifest))
+        var name = $"job-{id}-{row.Name}-model".Replace(' ', '_');
+        var (path, contentType, extension) = format switch
+        {
+            ModelFormats.TorchSharp => (run.ModelWeights, "application/octet-stream", ".weights"),
+            ModelFormats.PyTorch => (run.ModelPyTorch, "application/octet-stream", ".pt"),
+            ModelFormats.Safetensors => (run.ModelSafetensors, "application/octet-stream", ".safetensors"),
+            _ => (Zip(run), "application/zip", ".zip"),
+        };
+        if (!File.Exists(path))
+        {
+            return TypedResults.NotFound($"Job {id}'s model was saved before runs wrote {Path.GetFileName(path)}; format=torchsharp has its weights.");
+        }
+        return TypedResults.PhysicalFile(path, contentType, name + extension);
+    }
+
+    private static string Zip(RunDirectory run)
+    {
+        var zip = Path.Combine(run.Path, "model.zip");
+        if (!File.Exists(zip) || File.GetLastWriteTimeUtc(zip) < File.GetLastWriteTimeUtc(run.Manifest))
         {
             var partial = zip + ".partial";
             using (var archive = ZipFile.Open(partial, ZipArchiveMode.Create))
             {
-                archive.CreateEntryFromFile(weights, RunDirectory.ModelWeightsFileName, CompressionLevel.Fastest);
-                archive.CreateEntryFromFile(manifest, RunDirectory.ManifestFileName, CompressionLevel.Fastest);
+                archive.CreateEntryFromFile(run.ModelWeights, RunDirectory.ModelWeightsFileName, CompressionLevel.Fastest);
+                archive.CreateEntryFromFile(run.Manifest, RunDirectory.ManifestFileName, CompressionLevel.Fastest);
             }
             File.Move(partial, zip, overwrite: true);
         }
-        return TypedResults.PhysicalFile(zip, "application/zip", $"job-{id}-{row.Name}-model.zip".Replace(' ', '_'));
+        return zip;
     }
 
     internal static async Task<Results<Ok<ModelManifest>, NotFound<string>>> GetManifest(

@@ -94,7 +94,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
                 TestAccuracy = test?.Accuracy,
                 CreatedAt = DateTimeOffset.UtcNow,
             });
-            sink.Event("info", $"Model saved: {run.ModelWeights} with manifest {RunDirectory.ManifestFileName}");
+            sink.Event("info", $"Model saved: {run.ModelWeights}, also as {RunDirectory.ModelPyTorchFileName} and {RunDirectory.ModelSafetensorsFileName} for PyTorch, with manifest {RunDirectory.ManifestFileName}");
         }
         return test;
     }

@@ -85,6 +85,8 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Expect(_page.GetByTestId("progress-bar")).ToHaveAttributeAsync("style", "width: 100%");
         await Expect(_page.GetByTestId("events")).ToContainTextAsync("Test accuracy");
         await Expect(_page.GetByTestId("download-model")).ToHaveAttributeAsync("href", $"/api/jobs/{id}/artifacts/model");
+        await Expect(_page.GetByTestId("download-model-pt")).ToHaveAttributeAsync("href", $"/api/jobs/{id}/artifacts/model?format=pt");
+        await Expect(_page.GetByTestId("download-model-safetensors")).ToHaveAttributeAsync("href", $"/api/jobs/{id}/artifacts/model?format=safetensors");
         var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByTestId("download-model").ClickAsync());
         var saved = Path.Combine(Path.GetTempPath(), $"webtrainer-download-{Guid.NewGuid():N}.zip");
         await download.SaveAsAsync(saved);
@@ -118,6 +120,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Expect(_page.GetByTestId("status")).ToHaveTextAsync("Cancelled", new() { Timeout = 60_000 });
         await Expect(_page.GetByTestId("events")).ToContainTextAsync("Cancelled on request");
         await Expect(_page.GetByTestId("download-model")).ToHaveCountAsync(0);
+        await Expect(_page.GetByTestId("download-model-pt")).ToHaveCountAsync(0);
     }
 
     [Fact]

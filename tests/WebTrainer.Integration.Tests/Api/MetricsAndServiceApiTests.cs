@@ -119,6 +119,18 @@ public sealed class MetricsAndServiceApiTests(PostgresServer server) : WebOnlyTe
         }
     }
 
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheModelDownloadAndItsFormats()
+    {
+        using var response = await Web.Http.GetAsync("/openapi/v1.json");
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var download = json.RootElement.GetProperty("paths").GetProperty("/api/jobs/{id}/artifacts/model").GetProperty("get");
+        Assert.Contains(download.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "format");
+        Assert.Contains("format=zip (default; model.weights and model.json), torchsharp (model.weights), pt", download.GetProperty("summary").GetString(),
+            StringComparison.Ordinal);
+    }
+
     private async Task<T> GetAsync<T>(string path)
     {
         using var response = await Web.Http.GetAsync(path);

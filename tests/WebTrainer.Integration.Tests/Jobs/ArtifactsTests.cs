@@ -9,6 +9,7 @@ using WebTrainer.Shared.Json;
 using WebTrainer.Testing;
 using WebTrainer.Worker.Samples;
 using WebTrainer.Worker.Training.Artifacts;
+using WebTrainer.Worker.Training.Models.StateDicts;
 using WebTrainer.Worker.Training.TensorBoard;
 
 namespace WebTrainer.Integration.Tests.Jobs;
@@ -44,12 +45,41 @@ public sealed class ArtifactsTests(PostgresServer server) : IAsyncLifetime
         Assert.True(zip.GetEntry("model.weights")!.Length > 10_000);
     }
 
+    [Theory]
+    [InlineData("pt", ".pt")]
+    [InlineData("safetensors", ".safetensors")]
+    [InlineData("torchsharp", ".weights")]
+    public async Task Owner_DownloadsTheWeightsAlone_InEachFormat(string format, string extension)
+    {
+        using var response = await _system.Http.GetAsync($"/api/jobs/{_job}/artifacts/model?format={format}");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.EndsWith(extension, response.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        Assert.True(bytes.Length > 10_000);
+        using var stream = new MemoryStream(bytes);
+        Assert.Equal(format switch { "pt" => WeightsFormat.PyTorch, "safetensors" => WeightsFormat.Safetensors, _ => WeightsFormat.TorchSharp },
+            WeightsFile.Detect(stream));
+    }
+
     [Fact]
-    public async Task AnotherMember_CannotDownloadTheModel()
+    public async Task UnknownFormat_Is400()
+    {
+        using var response = await _system.Http.GetAsync($"/api/jobs/{_job}/artifacts/model?format=onnx");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("format must be one of zip, torchsharp, pt, safetensors, not 'onnx'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?format=pt")]
+    [InlineData("?format=safetensors")]
+    public async Task AnotherMember_CannotDownloadTheModel(string query)
     {
         using var member = await _system.MemberAsync("mira@webtrainer.test");
 
-        using var response = await member.GetAsync($"/api/jobs/{_job}/artifacts/model");
+        using var response = await member.GetAsync($"/api/jobs/{_job}/artifacts/model{query}");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }

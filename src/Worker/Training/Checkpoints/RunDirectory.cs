@@ -12,10 +12,18 @@ internal sealed record RunDirectory(string Path)
     /// <summary>The trained model's weights (TorchSharp format, TorchVision/PyTorch key names).</summary>
     public string ModelWeights => Combine(ModelWeightsFileName);
 
+    /// <summary>The same weights as a PyTorch state dict (<c>torch.save</c>'s zip format), for <c>torch.load</c>.</summary>
+    public string ModelPyTorch => Combine(ModelPyTorchFileName);
+
+    /// <summary>The same weights as safetensors.</summary>
+    public string ModelSafetensors => Combine(ModelSafetensorsFileName);
+
     /// <summary>What the model is and what input it expects: <see cref="Artifacts.ModelManifest"/>.</summary>
     public string Manifest => Combine(ManifestFileName);
 
     public const string ModelWeightsFileName = "model.weights";
+    public const string ModelPyTorchFileName = "model.pt";
+    public const string ModelSafetensorsFileName = "model.safetensors";
     public const string ManifestFileName = "model.json";
 
     private string Combine(string name) => System.IO.Path.Combine(Path, name);

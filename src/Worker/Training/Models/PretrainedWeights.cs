@@ -1,3 +1,4 @@
+using WebTrainer.Worker.Training.Models.StateDicts;
 using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training.Models;
@@ -6,12 +7,14 @@ namespace WebTrainer.Worker.Training.Models;
 /// Copies pretrained tensors into a model by name. A tensor whose shape differs (the classifier
 /// head of a model trained for another class count) is skipped and reported; everything else
 /// that matches is loaded. A file that matches nothing is refused: it is another architecture.
+/// The file may be TorchSharp's format, a PyTorch <c>torch.save</c> state dict or safetensors
+/// (<see cref="WeightsFile"/> tells them apart by content).
 /// </summary>
 internal static class PretrainedWeights
 {
     public static PretrainedLoadReport Load(ImageClassifier model, string path)
     {
-        var entries = StateDictFile.Read(path);
+        var entries = WeightsFile.Read(path);
         try
         {
             var source = new Dictionary<string, Tensor>(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 using System.Text;
 using static TorchSharp.torch;
 
-namespace WebTrainer.Worker.Training.Models;
+namespace WebTrainer.Worker.Training.Models.StateDicts;
 
 /// <summary>
 /// Reads a state dict in TorchSharp's format, as written by <c>Module.save</c> and by TorchSharp's
@@ -10,47 +10,47 @@ namespace WebTrainer.Worker.Training.Models;
 /// <c>Module.load</c> because that one must know in advance which tensors to skip and cannot
 /// skip a tensor whose shape differs from the model's, which is the whole point of a new head.
 /// </summary>
-internal static class StateDictFile
+internal static class TorchSharpFile
 {
-    private const long MaxEntries = 1_000_000;
-
     /// <summary>Name → CPU tensor, in file order. The caller disposes the tensors.</summary>
-    public static List<(string Name, Tensor Tensor)> Read(string path)
+    public static List<(string Name, Tensor Tensor)> Read(Stream stream)
     {
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         var entries = new List<(string, Tensor)>();
         try
         {
             long count = Decode(reader);
-            if (count is < 0 or > MaxEntries)
+            if (count is < 0 or > StateDictLimits.MaxTensors)
             {
-                throw NotWeights(path, $"it claims {count} tensors");
+                throw new InvalidDataException($"it claims {count} tensors");
             }
             for (long i = 0; i < count; i++)
             {
                 var name = reader.ReadString();
                 var dtype = (ScalarType)Decode(reader);
-                var shape = new long[Decode(reader)];
+                long rank = Decode(reader);
+                if (rank > StateDictLimits.MaxRank)
+                {
+                    throw new InvalidDataException($"tensor '{name}' has rank {rank} (at most {StateDictLimits.MaxRank})");
+                }
+                var shape = new long[rank];
                 for (int d = 0; d < shape.Length; d++)
                 {
                     shape[d] = Decode(reader);
                 }
-                var tensor = empty(shape, dtype);
-                entries.Add((name, tensor));
-                long bytes = tensor.NumberOfElements * tensor.ElementSize;
+                int elementSize = StateDictLimits.ElementSize(dtype)
+                    ?? throw new InvalidDataException($"tensor '{name}' has unknown dtype {(int)dtype}");
+                // Checked against the bytes left before allocating: a forged shape must not reach libtorch.
+                long bytes = StateDictLimits.Elements(shape, name) * elementSize;
                 if (bytes > stream.Length - stream.Position)
                 {
-                    throw NotWeights(path, $"tensor '{name}' runs past the end of the file");
+                    throw new InvalidDataException($"tensor '{name}' runs past the end of the file");
                 }
+                var tensor = empty(shape, dtype);
+                entries.Add((name, tensor));
                 tensor.bytes = reader.ReadBytes(checked((int)bytes));
             }
             return entries;
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or DecoderFallbackException or ArgumentException or OverflowException)
-        {
-            entries.ForEach(e => e.Item2.Dispose());
-            throw NotWeights(path, ex.Message);
         }
         catch
         {
@@ -71,9 +71,6 @@ internal static class StateDictFile
                 return value;
             }
         }
-        throw new OverflowException("a LEB128 number longer than 64 bits");
+        throw new InvalidDataException("a LEB128 number longer than 64 bits");
     }
-
-    private static InvalidOperationException NotWeights(string path, string why) =>
-        new($"{Path.GetFileName(path)} is not a TorchSharp weights file ({why}); see docs/pretrained-weights.md for how to export one");
 }
