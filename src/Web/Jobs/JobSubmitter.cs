@@ -75,7 +75,15 @@ internal sealed partial class JobSubmitter(
     private static IReadOnlyList<string> ReadWarnings(string file, JobSpec spec)
     {
         var images = spec.Dataset.Train.Images;
-        var costs = ReadCostModel.Estimate(file, images, spec.Training.BatchSize);
+        ReadCosts costs;
+        try
+        {
+            costs = ReadCostModel.Estimate(file, images, spec.Training.BatchSize);
+        }
+        catch (Exception ex) when (ex is DatasetProblemException or InvalidDataException or ArgumentException)
+        {
+            return []; // advice only: the file passed validation, so a cost that cannot be estimated stops nothing
+        }
         var mode = ReadCostModel.Resolve(spec.Training.Sampling, costs);
         if (costs.Of(mode).Ratio <= ReadCostModel.WarnRatio)
         {

@@ -34,7 +34,8 @@ internal static class ReadCostModel
             imageBytes *= (long)shape[d];
         }
         long count = (long)shape[0];
-        var grid = ChunkGrid.Of(shape, storage, elementSize);
+        // An empty dataset reads nothing; a chunk geometry that cannot be computed is left to the reader to refuse.
+        var grid = count == 0 ? null : ChunkGrid.Of(shape, storage, elementSize);
         var modes = new[] { SamplingModes.Random, SamplingModes.Chunked, SamplingModes.Sequential };
         var costs = modes.Select(mode =>
         {
@@ -177,7 +178,7 @@ internal sealed record ChunkGrid(long RowsPerChunk, long InnerChunks, long Chunk
 {
     public static ChunkGrid? Of(IReadOnlyList<ulong> shape, StorageLayout? storage, int elementSize)
     {
-        if (storage is not { Class: StorageLayout.Chunked, ChunkDims: { } dims } || dims.Length != shape.Count)
+        if (storage is not { Class: StorageLayout.Chunked, ChunkDims: { } dims } || dims.Length != shape.Count || dims.Contains(0UL))
         {
             return null;
         }
@@ -186,13 +187,20 @@ internal sealed record ChunkGrid(long RowsPerChunk, long InnerChunks, long Chunk
         {
             return null; // read straight from the file, only the rows asked for
         }
-        long inner = 1, chunkBytes = elementSize * (long)dims[0];
-        for (int d = 1; d < shape.Count; d++)
+        try
         {
-            inner *= (long)((shape[d] + dims[d] - 1) / dims[d]);
-            chunkBytes *= (long)dims[d];
+            long inner = 1, chunkBytes = checked(elementSize * (long)dims[0]);
+            for (int d = 1; d < shape.Count; d++)
+            {
+                inner = checked(inner * (long)((shape[d] + dims[d] - 1) / dims[d]));
+                chunkBytes = checked(chunkBytes * (long)dims[d]);
+            }
+            return new ChunkGrid((long)dims[0], inner, chunkBytes, dims);
         }
-        return new ChunkGrid((long)Math.Max(1, dims[0]), inner, chunkBytes, dims);
+        catch (OverflowException)
+        {
+            return null; // a declared geometry no file can hold; opening the dataset for reading refuses it
+        }
     }
 }
 

@@ -26,6 +26,18 @@ public sealed class ReadCostModelTests : IDisposable
         Assert.Null(costs.Warning("train_img"));
     }
 
+    [Theory]
+    [InlineData(new ulong[] { 0, 32, 32, 3 }, new ulong[] { 1, 32, 32, 3 })] // an empty dataset
+    [InlineData(new ulong[] { 5000, 32, 32, 3 }, new ulong[] { 1, 0, 32, 3 })] // a zero chunk extent
+    [InlineData(new ulong[] { 5000, 32, 32, 3 }, new ulong[] { ulong.MaxValue / 2, 1UL << 40, 1UL << 40, 3 })] // chunk bytes overflow
+    public void ImpossibleGeometry_IsNoCrash_AndCostsTheImages(ulong[] shape, ulong[] chunks)
+    {
+        var costs = ReadCostModel.Estimate(shape, Chunked(chunks, Deflate), 1);
+
+        Assert.All(costs.Modes, m => Assert.Equal(1.0, m.Ratio));
+        Assert.Null(costs.Warning("train_img"));
+    }
+
     [Fact]
     public void OneCompressedImagePerChunk_ReadsOnlyTheImages_AndAutoShufflesFully()
     {
