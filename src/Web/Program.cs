@@ -1,6 +1,6 @@
+using WebTrainer.Shared.Storage;
 using WebTrainer.Web;
 using WebTrainer.Web.Auth;
-using WebTrainer.Worker.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWebTrainer();

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using WebTrainer.Shared.Json;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
 using WebTrainer.Web.Components;
 using WebTrainer.Web.Datasets;
@@ -12,7 +13,6 @@ using WebTrainer.Web.Metrics;
 using WebTrainer.Web.Sweeps;
 using WebTrainer.Web.Workers;
 using WebTrainer.Worker.Jobs;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web;
 

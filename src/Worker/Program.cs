@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Jobs;
 using WebTrainer.Worker.Jobs.Runs;
 using WebTrainer.Worker.Samples;
-using WebTrainer.Worker.Storage;
 
 if (args.Length > 0 && args[0] == "dataset")
 {

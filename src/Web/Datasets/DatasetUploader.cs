@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Files;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Hdf5;
 

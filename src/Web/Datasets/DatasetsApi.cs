@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using WebTrainer.Shared.Files;
 using WebTrainer.Worker.Data;
 
 namespace WebTrainer.Web.Datasets;

@@ -1,9 +1,10 @@
 using WebTrainer.Shared.Datasets;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Optimizing;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Datasets;
 

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Augmentation;

@@ -3,8 +3,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
-using WebTrainer.Worker.Storage;
 using WebTrainer.Worker.Training.Artifacts;
 using WebTrainer.Worker.Training.Checkpoints;
 

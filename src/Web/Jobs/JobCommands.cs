@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Hangfire;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Jobs;
 

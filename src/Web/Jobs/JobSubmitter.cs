@@ -1,9 +1,10 @@
 using FluentValidation;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Data.Sampling;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Jobs;
 

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
 using WebTrainer.Web.Errors;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Jobs;
 

@@ -1,6 +1,6 @@
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Metrics;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Web.Metrics;
 

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Web.Metrics;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Web.Metrics;
 

@@ -1,8 +1,8 @@
 using System.Security.Claims;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Shared.Sweeps;
 using WebTrainer.Web.Auth;
 using WebTrainer.Web.Jobs;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Sweeps;
 

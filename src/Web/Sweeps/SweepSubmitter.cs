@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Shared.Sweeps;
 using WebTrainer.Web.Jobs;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Web.Sweeps;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebTrainer.Shared.Jobs;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Web.Workers;
 

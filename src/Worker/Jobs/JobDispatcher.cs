@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Reporting;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Worker.Jobs;
 

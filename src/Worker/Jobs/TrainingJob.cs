@@ -5,12 +5,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Optimizing;
 using WebTrainer.Worker.Jobs.Runs;
+using WebTrainer.Worker.Optimizing;
 using WebTrainer.Worker.Reporting;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Worker.Jobs;
 

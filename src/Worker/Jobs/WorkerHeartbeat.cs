@@ -2,8 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Reporting;
-using WebTrainer.Worker.Storage;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Jobs;

@@ -1,9 +1,10 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Storage;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Jobs;

@@ -1,3 +1,4 @@
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 

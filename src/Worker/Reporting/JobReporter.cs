@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WebTrainer.Shared.Metrics;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Reporting;

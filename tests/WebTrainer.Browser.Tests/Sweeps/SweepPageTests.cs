@@ -6,7 +6,7 @@ using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Shared.Sweeps;
 using WebTrainer.Testing;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

@@ -5,8 +5,8 @@ using Npgsql;
 using WebTrainer.Integration.Tests.Support;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Testing;
-using WebTrainer.Worker.Storage;
 
 namespace WebTrainer.Integration.Tests.Metrics;
 

@@ -1,4 +1,4 @@
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Storage;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
-using WebTrainer.Worker.Storage;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Jobs.Runs;

@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Files;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Reporting;
-using WebTrainer.Worker.Storage;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Jobs.Runs;

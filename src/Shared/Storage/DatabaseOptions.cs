@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 public sealed class DatabaseOptions
 {

@@ -3,7 +3,7 @@ using Npgsql;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Per-epoch metrics, batch progress and events of jobs; each write is announced with NOTIFY.</summary>
 public sealed class MetricsRepository(NpgsqlDataSource dataSource)

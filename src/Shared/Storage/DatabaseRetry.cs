@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace WebTrainer.Worker.Reporting;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>
 /// Retries a database write until it succeeds: a Worker keeps training while PostgreSQL is away

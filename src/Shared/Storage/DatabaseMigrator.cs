@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Applies the versioned SQL scripts in <c>Storage/Migrations</c> and Hangfire's schema, once, whoever starts first.</summary>
 public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)

@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>PostgreSQL NOTIFY channels: the database is the only seam between Web and Worker.</summary>
 public static class Notifications

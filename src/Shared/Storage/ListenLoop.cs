@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>What a <see cref="PostgresListener"/> does on its channel.</summary>
 public sealed record ListenLoop

@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Where Workers write checkpoints and trained models, and where the Web reads them for download.</summary>
 public sealed class ArtifactOptions

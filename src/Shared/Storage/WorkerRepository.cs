@@ -2,7 +2,7 @@ using Dapper;
 using Npgsql;
 using WebTrainer.Shared.Jobs;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>The <c>workers</c> table: heartbeats from Workers, the list for the dashboard.</summary>
 public sealed class WorkerRepository(NpgsqlDataSource dataSource)

@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>
 /// Expected start times of queued jobs: each goes, in queue order, to the Worker that frees up

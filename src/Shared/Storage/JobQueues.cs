@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Hangfire queues per device class: a spec asking for CUDA waits for a GPU Worker.</summary>
 public static class JobQueues

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using WebTrainer.Worker.Reporting;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>
 /// LISTEN on one channel for as long as the host runs, reconnecting after any transient database

@@ -2,7 +2,7 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>A row of the <c>jobs</c> table as Dapper reads it.</summary>
 internal sealed class JobRow

@@ -3,7 +3,7 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Sweeps;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>A sweep's job with its point and results, as Dapper reads it.</summary>
 internal sealed class SweepPointRow

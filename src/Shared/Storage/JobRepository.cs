@@ -4,7 +4,7 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>The <c>jobs</c> table: creation and queries for the Web, status transitions for the Worker.</summary>
 public sealed class JobRepository(NpgsqlDataSource dataSource)

@@ -1,7 +1,7 @@
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Sweeps;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>A row of the <c>sweeps</c> table with its jobs counted by status, as Dapper reads it.</summary>
 internal sealed class SweepRow

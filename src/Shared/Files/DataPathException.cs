@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Data;
+namespace WebTrainer.Shared.Files;
 
 /// <summary>A user-given file name that does not resolve to a file inside the data roots.</summary>
 public sealed class DataPathException(string path, string problem) : Exception($"'{path}': {problem}")

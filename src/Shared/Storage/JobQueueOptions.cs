@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Hangfire's PostgreSQL queue settings, shared by the Web (which enqueues) and Workers (which fetch).</summary>
 public sealed class JobQueueOptions

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 public static class DatabaseServiceCollectionExtensions
 {

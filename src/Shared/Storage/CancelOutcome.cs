@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>What a cancel request found: a job still queued is cancelled at once, a running one is told to stop.</summary>
 public enum CancelOutcome

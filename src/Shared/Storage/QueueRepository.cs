@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>The dispatcher's view of the jobs table: which queued job goes to Hangfire next.</summary>
 public sealed class QueueRepository(NpgsqlDataSource dataSource)

@@ -1,4 +1,4 @@
-namespace WebTrainer.Worker.Data;
+namespace WebTrainer.Shared.Files;
 
 /// <summary>Folders that dataset files, weights and uploads live in. Users name files relative to these.</summary>
 public sealed class DataRootOptions

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
-namespace WebTrainer.Worker.Data;
+namespace WebTrainer.Shared.Files;
 
 /// <summary>
 /// Resolves user-given relative file names inside the configured data roots. Absolute names,

@@ -4,7 +4,7 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Sweeps;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>The <c>sweeps</c> table and its jobs: a sweep and all its points are stored in one transaction, or none of them.</summary>
 public sealed class SweepRepository(NpgsqlDataSource dataSource)

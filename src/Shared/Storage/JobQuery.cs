@@ -1,6 +1,6 @@
 using WebTrainer.Shared.Jobs;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Filters and paging of the jobs list.</summary>
 public sealed record JobQuery

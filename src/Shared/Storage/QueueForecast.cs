@@ -2,7 +2,7 @@ using Dapper;
 using Npgsql;
 using WebTrainer.Shared.Jobs;
 
-namespace WebTrainer.Worker.Storage;
+namespace WebTrainer.Shared.Storage;
 
 /// <summary>Queue positions and expected start times, from running jobs' progress and past run times.</summary>
 public sealed class QueueForecast(NpgsqlDataSource dataSource)
