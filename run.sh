@@ -42,7 +42,7 @@ if [ -z "${Database__ConnectionString:-}" ]; then
   export Database__ConnectionString
   Database__ConnectionString=$(scripts/postgres.sh start "$pg_dir" $$)
   own_pg=1
-  echo "Private PostgreSQL in $pg_dir (port $(cat "$pg_dir/port"))"
+  echo "Private PostgreSQL in $(cat "$pg_dir/cluster" 2>/dev/null || echo "$pg_dir") (127.0.0.1:$(cat "$pg_dir/port"), password in ${pg_dir#$root/}/password)"
 fi
 
 # The first admin: from the environment, else generated once and kept in .data/admin-credentials.
