@@ -12,6 +12,11 @@ public sealed partial class DataRoots(IOptions<DataRootOptions> options)
     private readonly Lazy<IReadOnlyList<string>> _roots = new(() =>
         options.Value.Roots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => RealPath(r) ?? Path.GetFullPath(r)).ToList());
 
+    /// <summary>Linux's NAME_MAX: a longer file or folder name fails in the file system, not here.</summary>
+    public const int MaxSegmentBytes = 255;
+
+    public const int MaxNameChars = 1024;
+
     public IReadOnlyList<string> Roots => _roots.Value;
 
     /// <summary>The full path of an existing file named relative to a root (first root that has it).</summary>
@@ -79,6 +84,14 @@ public sealed partial class DataRoots(IOptions<DataRootOptions> options)
         if (relative.Replace('\\', '/').Split('/').Any(segment => segment == ".."))
         {
             throw new DataPathException(relative, "'..' is not allowed: name files inside a data root");
+        }
+        if (relative.Length > MaxNameChars || relative.Split('/').Any(segment => System.Text.Encoding.UTF8.GetByteCount(segment) > MaxSegmentBytes))
+        {
+            throw new DataPathException(relative, $"is too long: at most {MaxSegmentBytes} bytes per folder or file name and {MaxNameChars} characters in all");
+        }
+        if (relative.Any(char.IsControl))
+        {
+            throw new DataPathException(relative, "contains control characters");
         }
         return Roots.Select(root => Path.GetFullPath(Path.Combine(root, relative)));
     }
