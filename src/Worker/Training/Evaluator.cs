@@ -39,10 +39,12 @@ internal static class Evaluator
                     if (confusion)
                     {
                         matrix ??= zeros([(long)classes * classes], ScalarType.Int64, device).DetachFromDisposeScope();
-                        // Cell (actual, predicted) counted at actual·k + predicted.
+                        // Cell (actual, predicted) counted at actual·k + predicted. scatter_add_, not bincount: CUDA's
+                        // bincount reads the index range back to the host to size its result, a wait per batch.
                         using var k = ((long)classes).ToScalar();
                         using var one = 1L.ToScalar();
-                        matrix.add_(y.mul(k).add(logits.argmax(1), one).bincount(null, (long)classes * classes), one);
+                        var cell = y.mul(k).add(logits.argmax(1), one);
+                        matrix.scatter_add_(0, cell, ones_like(cell));
                     }
                 }
             }
