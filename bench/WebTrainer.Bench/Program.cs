@@ -27,6 +27,7 @@ return args.FirstOrDefault() switch
     "memory" => await MemoryBenchmark.RunAsync(args[1..], cancel.Token),
     "fit" => await FitCommand.RunAsync(args[1..], cancel.Token),
     "load" => await LoadBenchmark.RunAsync(args[1..], cancel.Token),
+    "augment" => await AugmentBenchmark.RunAsync(args[1..], cancel.Token),
     _ => Usage(),
 };
 

@@ -24,4 +24,11 @@ public sealed record AugmentationSpec
 
     /// <summary>Subtract the train split's per-channel mean and divide by its std after rescaling.</summary>
     public bool Normalize { get; init; }
+
+    /// <summary>
+    /// Where augmentation runs (<see cref="AugmentationDevices"/>): <c>auto</c> picks the training device on a
+    /// GPU Worker and the CPU otherwise. Both draw the same random parameters per sample; the device path
+    /// needs uint8 images and otherwise falls back to the CPU.
+    /// </summary>
+    public string Device { get; init; } = AugmentationDevices.Auto;
 }

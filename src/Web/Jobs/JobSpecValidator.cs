@@ -74,5 +74,7 @@ internal sealed class JobSpecValidator : AbstractValidator<JobSpec>
         RuleFor(s => s.Augmentation.ContrastRange).InclusiveBetween(0, 1).OverridePropertyName("augmentation.contrastRange");
         RuleFor(s => s.Augmentation.RandomCropFraction).InclusiveBetween(0, 1).OverridePropertyName("augmentation.randomCropFraction");
         RuleFor(s => s.Augmentation.Rescale).GreaterThan(0).OverridePropertyName("augmentation.rescale").When(s => s.Augmentation.Rescale is not null);
+        RuleFor(s => s.Augmentation.Device).Must(d => AugmentationDevices.All.Contains(d)).OverridePropertyName("augmentation.device")
+            .WithMessage(s => $"unknown augmentation device '{s.Augmentation.Device}'; choose one of: {string.Join(", ", AugmentationDevices.All)}");
     }
 }

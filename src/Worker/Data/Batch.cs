@@ -1,4 +1,5 @@
 using TorchSharp;
+using WebTrainer.Worker.Data.Augmentation;
 using WebTrainer.Worker.Data.Collation;
 
 namespace WebTrainer.Worker.Data;
@@ -10,10 +11,13 @@ namespace WebTrainer.Worker.Data;
 /// on the training device. The tensors are created outside any dispose scope (on a pipeline thread)
 /// and are owned by this object; the trainer disposes it after the step, which hands the image tensor
 /// back to the loader's pool (when it came from one) and gives its bytes back to the loader's memory
-/// budget. Do not keep <see cref="Images"/> past that.
+/// budget. Do not keep <see cref="Images"/> past that. A stored batch of the train split may carry a
+/// <see cref="DeviceAugmenter"/>: it is then augmented on the training device, between rescale and
+/// standardisation, with the sample rows and epoch the CPU augmenter would have used.
 /// </summary>
 internal sealed class Batch(int epoch, int index, long[] rows, torch.Tensor images, torch.Tensor labels,
-    PixelNormalizer? storedPixels = null, Action<torch.Tensor>? returnImages = null, Action? onDispose = null) : IDisposable
+    PixelNormalizer? storedPixels = null, Action<torch.Tensor>? returnImages = null, Action? onDispose = null,
+    DeviceAugmenter? deviceAugmenter = null) : IDisposable
 {
     private int _disposed;
 
@@ -33,8 +37,18 @@ internal sealed class Batch(int epoch, int index, long[] rows, torch.Tensor imag
     /// The model's input, float32 [B,C,H,W] on <paramref name="device"/>, in the caller's dispose scope:
     /// the only way from a batch to the model, so rescale and normalisation apply exactly once.
     /// </summary>
-    public torch.Tensor ToModelInput(torch.Device device) =>
-        storedPixels is null ? Images.to(device) : storedPixels.ToModelInput(Images, device);
+    public torch.Tensor ToModelInput(torch.Device device) => (storedPixels, deviceAugmenter) switch
+    {
+        (null, _) => DeviceCopy.To(Images, device),
+        (_, null) => storedPixels.ToModelInput(Images, device),
+        _ => storedPixels.Standardize(deviceAugmenter.Apply(storedPixels.ToRescaled(Images, device), Epoch, Rows)),
+    };
+
+    /// <summary>Whether <see cref="ToModelInput"/> augments on the device.</summary>
+    public bool AugmentedOnDevice => storedPixels is not null && deviceAugmenter is not null;
+
+    /// <summary>The labels on <paramref name="device"/>, in the caller's dispose scope.</summary>
+    public torch.Tensor LabelsOn(torch.Device device) => DeviceCopy.To(Labels, device);
 
     public void Dispose()
     {

@@ -52,6 +52,9 @@ internal sealed class DataLoader
     /// <summary>Whether batches carry stored uint8 pixels, converted to float on the training device.</summary>
     public bool StoredBatches => _collator.StoredBatches;
 
+    /// <summary>Whether the train split's batches are augmented on the training device.</summary>
+    public bool AugmentsOnDevice => _collator.AugmentsOnDevice;
+
     /// <summary>
     /// The batches of <paramref name="epoch"/> from <paramref name="startBatch"/> on: exactly those an
     /// uninterrupted epoch would have yielded from there (resume). Dispose each batch before asking
@@ -68,7 +71,7 @@ internal sealed class DataLoader
             throw new ArgumentException($"state seed {state.Seed} is not this loader's seed {_options.Seed}", nameof(state));
         }
         var pending = Channel.CreateUnbounded<Task<Batch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize), _collator.BatchType);
+        using var tensors = new TensorPool(_collator.BatchShape(_options.BatchSize), _collator.BatchType, _collator.PinMemory);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long rawBufferBytes = _collator.StoredBatches ? 0 : _options.BatchSize * _split.Images.RowBytes;
         var workers = new ReadWorkers(_split.Images, _options.Readers, rawBufferBytes,

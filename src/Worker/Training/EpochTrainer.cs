@@ -13,7 +13,16 @@ namespace WebTrainer.Worker.Training;
 /// and the optimiser steps once per group. Calls <paramref name="checkpoint"/> every
 /// <c>CheckpointEveryBatches</c> batches, moved on to the next group boundary when one falls inside a
 /// group: a checkpoint never holds half-accumulated gradients, so it does not save any.
-/// A loss that is not finite ends the run with <see cref="TrainingDivergedException"/>.
+/// A loss that is not finite ends the run with <see cref="TrainingDivergedException"/> naming the epoch
+/// and batch where it first happened.
+/// <para>
+/// The loop never waits for the device per batch: the metric sums and the first non-finite batch stay
+/// on the device (<see cref="RunningMetrics"/>) and are read only when a report is due, before a
+/// checkpoint and at the end of the epoch. So the run may go on for a few batches past a NaN before it
+/// stops. That is harmless: the batch named is still the first bad one (the device remembers it), the
+/// parameters those batches produce are thrown away with the run, and every checkpoint is preceded by a
+/// check, so none is ever written after a NaN batch; the last one on disk is from before it.
+/// </para>
 /// </summary>
 internal sealed class EpochTrainer(TrainingSession session, TrainerSettings settings, IProgressSink sink, TensorBoardLog? board)
 {
@@ -25,7 +34,7 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
         CancellationToken cancellationToken)
     {
         session.Freezer.Train();
-        var metrics = RunningMetrics.From(session.Classes, start.Sums);
+        using var metrics = RunningMetrics.From(session.Classes, start.Sums);
         int every = session.Spec.Training.CheckpointEveryBatches;
         var groups = new GradientAccumulation(session.Spec.Training.GradientAccumulationSteps, session.Spec.Training.BatchSize, loader.Samples);
         if (!groups.AtBoundary(start.NextBatch))
@@ -54,10 +63,13 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                 {
                     session.Optimizer.zero_grad();
                 }
-                float loss = TrainStep.Backward(session.Model, session.Criterion, batch, session.Device, metrics, groups.LossScale(batch.Index));
-                if (!float.IsFinite(loss))
+                TrainStep.Backward(session.Model, session.Criterion, batch, session.Device, metrics, groups.LossScale(batch.Index));
+                var now = Stopwatch.GetTimestamp();
+                bool report = Stopwatch.GetElapsedTime(_lastReport, now) >= settings.BatchReportInterval;
+                if (report)
                 {
-                    throw TrainingDivergedException.At(epoch, batch.Index + 1, loss);
+                    // Before the step, so that a check every batch (interval zero) stops where the old per-batch check did.
+                    ThrowIfDiverged(metrics, epoch);
                 }
                 if (groups.EndsGroup(batch.Index))
                 {
@@ -66,9 +78,8 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
 
                 int done = batch.Index + 1;
                 bool last = done == loader.BatchesPerEpoch;
-                var now = Stopwatch.GetTimestamp();
                 double elapsedMs = priorMs + Stopwatch.GetElapsedTime(epochStart, now).TotalMilliseconds;
-                if (Stopwatch.GetElapsedTime(_lastReport, now) >= settings.BatchReportInterval)
+                if (report)
                 {
                     _lastReport = now;
                     sink.Batch(new BatchProgress(epoch, done, loader.BatchesPerEpoch, metrics.Loss, metrics.Accuracy,
@@ -81,6 +92,7 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
                 if (checkpoint is not null && checkpointDue && groups.AtBoundary(done) && !last)
                 {
                     checkpointDue = false;
+                    ThrowIfDiverged(metrics, epoch);
                     checkpoint(new EpochPosition(done, metrics.Sums, elapsedMs, waitMs));
                 }
                 cancellationToken.ThrowIfCancellationRequested();
@@ -91,6 +103,7 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
             await batches.DisposeAsync();
         }
 
+        ThrowIfDiverged(metrics, epoch);
         double totalMs = priorMs + Stopwatch.GetElapsedTime(epochStart).TotalMilliseconds;
         var pipeline = loader.Stats.TakeSnapshot();
         return new EpochMetrics
@@ -107,5 +120,14 @@ internal sealed class EpochTrainer(TrainingSession session, TrainerSettings sett
             AugmentMs = pipeline.AugmentMs,
             ElapsedMs = (long)totalMs,
         };
+    }
+
+    /// <summary>Ends the run when a batch so far had a loss that is not finite; reads the device.</summary>
+    private static void ThrowIfDiverged(RunningMetrics metrics, int epoch)
+    {
+        if (metrics.FirstNonFinite() is { } bad)
+        {
+            throw TrainingDivergedException.At(epoch, bad.Batch + 1, bad.Loss);
+        }
     }
 }

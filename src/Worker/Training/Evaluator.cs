@@ -1,3 +1,4 @@
+using TorchSharp;
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data;
 using static TorchSharp.torch;
@@ -5,7 +6,8 @@ using static TorchSharp.torch;
 namespace WebTrainer.Worker.Training;
 
 /// <summary>
-/// Runs a model over a split without gradients: loss, accuracy, and optionally a confusion matrix.
+/// Runs a model over a split without gradients: loss, accuracy, and optionally a confusion matrix,
+/// summed on the device and read once at the end.
 /// Gradient mode is thread-local in libtorch, so it is switched off per batch, inside the synchronous
 /// part: held across an await it would be restored on another thread and leak into later training.
 /// </summary>
@@ -16,33 +18,61 @@ internal static class Evaluator
         int classes, bool confusion, CancellationToken cancellationToken)
     {
         model.eval();
-        var metrics = new RunningMetrics(classes);
-        var matrix = confusion ? new long[classes, classes] : null;
-        await foreach (var batch in loader.ReadEpochAsync(0, 0, cancellationToken))
+        // Sums and the confusion matrix stay on the device until the split is done: no batch waits for a read-back.
+        using var metrics = new RunningMetrics(classes);
+        Tensor? matrix = null;
+        try
         {
-            // Grad mode and dispose scopes are thread-local in libtorch: open both per batch, inside
-            // synchronous code, never across an await (the continuation may run on another thread).
-            using (batch)
-            using (var noGrad = no_grad())
-            using (var scope = NewDisposeScope())
+            await foreach (var batch in loader.ReadEpochAsync(0, 0, cancellationToken))
             {
-                var x = batch.ToModelInput(device);
-                var y = batch.Labels.to(device);
-                var logits = model.call(x);
-                var loss = criterion.Compute(logits, y);
-                metrics.Add(logits, y, loss.item<float>());
-                if (matrix is not null)
+                // Grad mode and dispose scopes are thread-local in libtorch: open both per batch, inside
+                // synchronous code, never across an await (the continuation may run on another thread).
+                using (batch)
+                using (var noGrad = no_grad())
+                using (var scope = NewDisposeScope())
                 {
-                    var predicted = logits.argmax(1).cpu().data<long>().ToArray();
-                    var actual = batch.Labels.data<long>().ToArray();
-                    for (int i = 0; i < predicted.Length; i++)
+                    var x = batch.ToModelInput(device);
+                    var y = batch.LabelsOn(device);
+                    var logits = model.call(x);
+                    var loss = criterion.Compute(logits, y);
+                    metrics.Add(logits, y, loss);
+                    if (confusion)
                     {
-                        matrix[actual[i], predicted[i]]++;
+                        matrix ??= zeros([(long)classes * classes], ScalarType.Int64, device).DetachFromDisposeScope();
+                        // Cell (actual, predicted) counted at actual·k + predicted. scatter_add_, not bincount: CUDA's
+                        // bincount reads the index range back to the host to size its result, a wait per batch.
+                        using var k = ((long)classes).ToScalar();
+                        using var one = 1L.ToScalar();
+                        var cell = y.mul(k).add(logits.argmax(1), one);
+                        matrix.scatter_add_(0, cell, ones_like(cell));
                     }
                 }
             }
+            return (RunningMetrics.From(classes, metrics.Sums), confusion ? ReadConfusion(matrix, classes) : null);
         }
-        return (metrics, matrix);
+        finally
+        {
+            matrix?.Dispose();
+        }
+    }
+
+    private static long[,] ReadConfusion(Tensor? counts, int classes)
+    {
+        var result = new long[classes, classes];
+        if (counts is null)
+        {
+            return result;
+        }
+        using var host = counts.cpu();
+        var values = host.data<long>().ToArray();
+        for (int actual = 0; actual < classes; actual++)
+        {
+            for (int predicted = 0; predicted < classes; predicted++)
+            {
+                result[actual, predicted] = values[actual * classes + predicted];
+            }
+        }
+        return result;
     }
 
     public static TestResults ToTestResults(RunningMetrics metrics, long[,] confusion, IReadOnlyList<string> classes)

@@ -3,6 +3,8 @@ using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Data.Augmentation;
 using WebTrainer.Worker.Data.Collation;
 using WebTrainer.Worker.Data.Sampling;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Training;
 
@@ -11,12 +13,17 @@ namespace WebTrainer.Worker.Training;
 /// others sequential and plain. All splits share the train split's rescale and normalisation. A split
 /// that is not augmented on the CPU (validation and test always, train when augmentation is off) gets
 /// stored uint8 batches when the data are uint8 and the settings allow it: its reader threads only
-/// read, and the conversion to float runs on the training device.
+/// read, and the conversion to float runs on the training device. The train split's augmentation runs
+/// there too, on uint8 batches, when <c>augmentation.device</c> says so (<c>auto</c>: when the training
+/// device is a GPU); both paths draw the same parameters per sample. Batches for a GPU are pinned.
 /// </summary>
 internal sealed class SplitLoaders
 {
-    public SplitLoaders(JobSpec spec, TrainingData data, TrainerSettings settings, CancellationToken cancellationToken = default)
+    /// <param name="device">The training device (null: the CPU), which decides <c>auto</c> augmentation and pinned memory.</param>
+    public SplitLoaders(JobSpec spec, TrainingData data, TrainerSettings settings, CancellationToken cancellationToken = default,
+        torch.Device? device = null)
     {
+        bool cuda = device?.type == DeviceType.CUDA;
         var geometry = ImageGeometryInfo.Of(data.Train.Images);
         float rescale = (float)(spec.Augmentation.Rescale ?? (geometry.PixelType == Data.Hdf5.PixelType.UInt8 ? 1.0 / 255 : 1.0));
         var seed = (ulong)spec.Training.Seed;
@@ -34,8 +41,11 @@ internal sealed class SplitLoaders
         {
             var stats = new PipelineStats();
             bool augmented = train && augmenter.Enabled;
-            bool stored = settings.StoredBatches && geometry.PixelType == Data.Hdf5.PixelType.UInt8 && !augmented;
-            var collator = new Collator(geometry, rescale, statistics?.Mean, statistics?.Std, augmented ? augmenter : null, stats, stored);
+            bool storable = settings.StoredBatches && geometry.PixelType == Data.Hdf5.PixelType.UInt8;
+            bool onDevice = augmented && storable && AugmentsOnDevice(spec.Augmentation.Device, cuda);
+            bool stored = storable && (!augmented || onDevice);
+            var collator = new Collator(geometry, rescale, statistics?.Mean, statistics?.Std, augmented && !onDevice ? augmenter : null, stats,
+                stored, onDevice ? new DeviceAugmenter(augmenter) : null, pinMemory: cuda);
             var options = new LoaderOptions
             {
                 BatchSize = spec.Training.BatchSize,
@@ -53,6 +63,19 @@ internal sealed class SplitLoaders
         Validation = data.Validation is { Count: > 0 } validation ? Make(validation, train: false, RunPosition.ValidationSplit) : null;
         Test = data.Test is { Count: > 0 } test ? Make(test, train: false, RunPosition.TestSplit) : null;
     }
+
+    /// <summary>
+    /// Whether the spec's <c>augmentation.device</c> puts augmentation on the training device: <c>device</c>
+    /// always (on a CPU too), <c>auto</c> on a GPU. Only uint8 stored batches can be; others use the CPU augmenter.
+    /// </summary>
+    private static bool AugmentsOnDevice(string? requested, bool cuda) => requested switch
+    {
+        AugmentationDevices.Device => true,
+        AugmentationDevices.Cpu => false,
+        null or AugmentationDevices.Auto => cuda,
+        _ => throw new InvalidOperationException(
+            $"augmentation.device is '{requested}'; choose one of: {string.Join(", ", AugmentationDevices.All)}"),
+    };
 
     /// <summary>How the train split is shuffled: the spec's mode, with <c>auto</c> resolved for this file.</summary>
     public string Sampling { get; }
@@ -78,7 +101,8 @@ internal sealed class SplitLoaders
     public string DescribeBatches()
     {
         static string Of(string name, DataLoader loader) =>
-            $"{name} {(loader.StoredBatches ? "uint8, converted to float on the training device" : "float32, decoded on the CPU")}";
+            $"{name} {(loader.AugmentsOnDevice ? "uint8, augmented and converted to float on the training device"
+                : loader.StoredBatches ? "uint8, converted to float on the training device" : "float32, decoded on the CPU")}";
         var parts = new List<string> { Of("train", Train) };
         if (Validation is not null)
         {

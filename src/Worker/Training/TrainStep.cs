@@ -23,16 +23,20 @@ internal static class TrainStep
 
     /// <summary>
     /// Forward and backward pass of one batch, adding its gradient times <paramref name="lossScale"/>
-    /// to what the parameters hold; returns the batch's mean loss as the metrics saw it (unscaled).
+    /// to what the parameters hold, and its loss (unscaled) and predictions to <paramref name="metrics"/>.
+    /// Nothing here reads a value back from the device: a CUDA step only queues work, and a loss that is
+    /// not finite is recorded by the metrics (with the batch's index) for the caller to find when it reads
+    /// them. Its gradients are then not finite either and the parameters the optimiser makes of them are
+    /// worthless, which is fine: the caller ends the run when it sees the mark and keeps nothing made after it.
     /// </summary>
-    public static float Backward(ImageClassifier model, LossFunction criterion, Batch batch, Device device, RunningMetrics metrics,
+    public static void Backward(ImageClassifier model, LossFunction criterion, Batch batch, Device device, RunningMetrics metrics,
         double lossScale)
     {
         using var scope = NewDisposeScope();
         // Gradient mode is per thread and this step runs on whichever pool thread the loader's await resumed on.
         using var gradients = enable_grad();
         var x = batch.ToModelInput(device);
-        var y = batch.Labels.to(device);
+        var y = batch.LabelsOn(device);
         var (logits, auxiliary) = model.ForwardTraining(x);
         var loss = criterion.Compute(logits, y);
         // The auxiliary head (InceptionV3) adds to what is minimised; the reported loss is the main head's alone.
@@ -40,19 +44,12 @@ internal static class TrainStep
         using var weight = model.AuxiliaryLossWeight.ToScalar();
         using var one = 1.0.ToScalar();
         var objective = auxiliary is null ? loss : loss.add(criterion.Compute(auxiliary, y).mul(weight), one);
-        float value = loss.item<float>();
-        if (!float.IsFinite(value))
-        {
-            // Nothing to learn from; the caller ends the run.
-            return value;
-        }
         if (lossScale != 1.0)
         {
             using var scale = lossScale.ToScalar();
             objective = objective.mul(scale);
         }
         objective.backward();
-        metrics.Add(logits.detach(), y, value);
-        return value;
+        metrics.Add(logits.detach(), y, loss, batch.Index);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
     public async Task<TestResults?> RunAsync(JobSpec spec, TrainingData data, CancellationToken cancellationToken)
     {
         var device = TorchRuntime.SelectDevice(spec.Training.Device == "auto" ? settings.Device : spec.Training.Device);
-        var loaders = new SplitLoaders(spec, data, settings, cancellationToken);
+        var loaders = new SplitLoaders(spec, data, settings, cancellationToken, device);
         var input = ModelInput.For(spec.Model.Architecture, data.Channels, data.Height, data.Width);
         using var session = TrainingSession.Create(spec, input, data.ClassCount, device, settings.PretrainedWeightsFile, sink);
         var run = settings.RunDirectory is null ? null : new RunDirectory(settings.RunDirectory);

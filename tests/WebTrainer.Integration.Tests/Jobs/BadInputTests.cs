@@ -59,6 +59,8 @@ public sealed class BadInputTests(PostgresServer server)
             new("unknown optimizer", () => Submit(Training(t => t with { Optimizer = "rmsprop" })), HttpStatusCode.BadRequest, "rmsprop"),
             new("unknown sampling", () => Submit(Training(t => t with { Sampling = "zigzag" })), HttpStatusCode.BadRequest, "zigzag"),
             new("unknown device", () => Submit(Training(t => t with { Device = "tpu" })), HttpStatusCode.BadRequest, "training.device"),
+            new("unknown augmentation device", () => Submit(Spec(s => s with { Augmentation = s.Augmentation with { Device = "fpga" } })),
+                HttpStatusCode.BadRequest, "augmentation.device"),
             new("label smoothing too large", () => Submit(Training(t => t with { LabelSmoothing = 0.9 })), HttpStatusCode.BadRequest, "training.labelSmoothing"),
             new("unknown model", () => Submit(Spec(s => s with { Model = new ModelSpec { Architecture = "vgg99" } })), HttpStatusCode.BadRequest, "vgg99"),
             new("empty name", () => Submit(Spec(s => s with { Name = "" })), HttpStatusCode.BadRequest, "Name"),

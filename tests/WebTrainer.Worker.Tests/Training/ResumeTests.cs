@@ -13,10 +13,13 @@ public sealed partial class ResumeTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
-    public static TheoryData<string> Setups => ["sgd-plateau", "adamw-cosine-frozen", Knobs];
+    public static TheoryData<string> Setups => ["sgd-plateau", "adamw-cosine-frozen", Knobs, DeviceAugmentation];
 
     /// <summary>Warmup into epoch 2, groups of 3 accumulated batches, clipped steps.</summary>
     private const string Knobs = "sgd-warmup-accumulation-clipping";
+
+    /// <summary>Every augmentation the device path has, run there (here: on the CPU, as batched tensor ops).</summary>
+    private const string DeviceAugmentation = "device-augmentation";
 
     [Theory]
     [MemberData(nameof(Setups))]
@@ -75,6 +78,10 @@ public sealed partial class ResumeTests : IDisposable
             var written = straightSink.Events.Select(e => CheckpointAt().Match(e.Message)).Where(m => m.Success)
                 .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
             Assert.Equal([6, 9, 12], written);
+        }
+        if (setup == DeviceAugmentation)
+        {
+            Assert.Contains(straightSink.Events, e => e.Message.Contains("train uint8, augmented and converted to float on the training device", StringComparison.Ordinal));
         }
         Assert.Equal(spec.Training.Epochs, straightSink.Epochs.Count);
         Assert.Equal(Learning(straightSink.Epochs), Learning(resumedSink.Epochs));
@@ -150,6 +157,14 @@ public sealed partial class ResumeTests : IDisposable
             Schedule = new LearningRateSchedule { Kind = "step", StepEpochs = 2, Gamma = 0.5 },
             CheckpointEveryBatches = 4,
         }) with { Augmentation = new AugmentationSpec { HorizontalFlip = true } },
+        DeviceAugmentation => TrainingFixture.Spec(file, new TrainingSpec
+        {
+            Epochs = 3,
+            BatchSize = 32,
+            Optimizer = Optimizers.Adam,
+            LearningRate = 0.003,
+            CheckpointEveryBatches = 4,
+        }) with { Augmentation = DeviceAugmentationSpec },
         _ => TrainingFixture.Spec(file, new TrainingSpec
         {
             Epochs = 3,
@@ -160,6 +175,12 @@ public sealed partial class ResumeTests : IDisposable
             EarlyStopping = new EarlyStoppingSpec { Monitor = "val_accuracy", Patience = 5 },
             CheckpointEveryBatches = 4,
         }, new ModelSpec { FreezeBackboneEpochs = 1, BackboneLearningRateFactor = 0.5 }),
+    };
+
+    internal static AugmentationSpec DeviceAugmentationSpec { get; } = new()
+    {
+        HorizontalFlip = true, RotationRange = 15, ZoomRange = 0.1, ShearRange = 5, WidthShiftRange = 0.1, HeightShiftRange = 0.1,
+        BrightnessRange = 0.2, ContrastRange = 0.2, Normalize = true, Device = AugmentationDevices.Device,
     };
 
     /// <summary>The learning numbers of each epoch (timings differ between runs and are left out).</summary>

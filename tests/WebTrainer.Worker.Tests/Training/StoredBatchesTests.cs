@@ -2,6 +2,8 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Testing;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace WebTrainer.Worker.Tests.Training;
 
@@ -29,6 +31,36 @@ public sealed class StoredBatchesTests : IDisposable
         Assert.False(switchedOff.Train.StoredBatches);
         Assert.False(switchedOff.Validation!.StoredBatches);
         Assert.Contains("train float32, decoded on the CPU; validation uint8", withAugmentation.DescribeBatches(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SplitLoaders_AugmentOnTheDevice_WhenTheSpecAsks_OrOnAGpuByDefault()
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        var plain = TrainingFixture.Spec(file, new TrainingSpec { BatchSize = 16 });
+        var data = TrainingData.Open(file, plain.Dataset);
+        JobSpec Augmented(string device) => plain with { Augmentation = new AugmentationSpec { RotationRange = 10, Device = device } };
+        // Only the choice is made here (no batch is read), so a CUDA device object needs no GPU.
+        var gpu = new Device(DeviceType.CUDA);
+
+        var autoOnCpu = new SplitLoaders(Augmented(AugmentationDevices.Auto), data, new TrainerSettings(), default, CPU);
+        var autoOnGpu = new SplitLoaders(Augmented(AugmentationDevices.Auto), data, new TrainerSettings(), default, gpu);
+        var cpuOnGpu = new SplitLoaders(Augmented(AugmentationDevices.Cpu), data, new TrainerSettings(), default, gpu);
+        var deviceOnCpu = new SplitLoaders(Augmented(AugmentationDevices.Device), data, new TrainerSettings(), default, CPU);
+        var deviceWithoutStoredBatches = new SplitLoaders(Augmented(AugmentationDevices.Device), data, new TrainerSettings { StoredBatches = false });
+
+        Assert.False(autoOnCpu.Train.AugmentsOnDevice);
+        Assert.False(autoOnCpu.Train.StoredBatches);
+        Assert.True(autoOnGpu.Train.AugmentsOnDevice);
+        Assert.True(autoOnGpu.Train.StoredBatches);
+        Assert.False(cpuOnGpu.Train.AugmentsOnDevice);
+        Assert.True(deviceOnCpu.Train.AugmentsOnDevice);
+        Assert.False(deviceOnCpu.Validation!.AugmentsOnDevice);
+        // Device augmentation needs the uint8 batches; with those switched off the CPU augmenter runs.
+        Assert.False(deviceWithoutStoredBatches.Train.AugmentsOnDevice);
+        Assert.False(deviceWithoutStoredBatches.Train.StoredBatches);
+        Assert.Contains("train uint8, augmented and converted to float on the training device; validation uint8, converted",
+            deviceOnCpu.DescribeBatches(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Testing;
@@ -107,31 +108,80 @@ public sealed partial class TrainingKnobsTests : IDisposable
     public async Task NonFiniteLoss_EndsTheRun_WithASentenceNamingEpochAndBatch(double learningRate)
     {
         var file = await TrainingFixture.SynthAsync(_temp);
-        var spec = TrainingFixture.Spec(file, new TrainingSpec
-        {
-            Epochs = 3, BatchSize = 32, Optimizer = Optimizers.Sgd, LearningRate = learningRate, Momentum = 0.9,
-        });
+        var spec = DivergingSpec(file, learningRate);
         var steps = new List<OptimizerStepInfo>();
+        // Checked at every batch (a report every batch), before that batch's optimiser step.
         var settings = new TrainerSettings
         {
             RunDirectory = TrainingFixture.RunDirectory(_temp, "diverges"),
+            BatchReportInterval = TimeSpan.Zero,
             OnOptimizerStep = (step, _) => steps.Add(step),
         };
 
         var error = await Assert.ThrowsAsync<TrainingDivergedException>(() =>
             new Trainer(settings, new RecordingSink()).RunAsync(spec, TrainingData.Open(file, spec.Dataset), CancellationToken.None));
 
+        // The batch named is the one after the last step taken (14 batches per epoch, a step per batch).
+        Assert.Equal(steps.Count, FailedAt(error));
+    }
+
+    [Theory]
+    [InlineData(1e12)]
+    [InlineData(10.0)]
+    public async Task NonFiniteLoss_ReadOnlyAtCheckpoints_NamesTheSameBatch_AndNoCheckpointFollowsIt(double learningRate)
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        var spec = DivergingSpec(file, learningRate);
+        spec = spec with { Training = spec.Training with { CheckpointEveryBatches = 2 } };
+        var data = TrainingData.Open(file, spec.Dataset);
+        var everyBatch = await Assert.ThrowsAsync<TrainingDivergedException>(() =>
+            new Trainer(new TrainerSettings { BatchReportInterval = TimeSpan.Zero }, new RecordingSink()).RunAsync(spec, data, CancellationToken.None));
+
+        // No reports at all: the device is read at checkpoints and the epoch's end only, so the run goes on past the NaN.
+        int steps = 0;
+        var sink = new RecordingSink();
+        var settings = new TrainerSettings
+        {
+            RunDirectory = TrainingFixture.RunDirectory(_temp, "diverges-late-" + learningRate),
+            BatchReportInterval = TimeSpan.MaxValue,
+            OnOptimizerStep = (_, _) => steps++,
+        };
+        var late = await Assert.ThrowsAsync<TrainingDivergedException>(() =>
+            new Trainer(settings, sink).RunAsync(spec, data, CancellationToken.None));
+
+        Assert.Equal(everyBatch.Message, late.Message);
+        long failedAt = FailedAt(late);
+        Assert.True(steps > failedAt, $"{steps} steps, failed at {failedAt}: the loop went on until the next check");
+        var written = sink.Events.Select(e => CheckpointWritten().Match(e.Message)).Where(m => m.Success)
+            .Select(m => m.Groups[3].Success
+                ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) * 14L
+                : (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1) * 14L + int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.NotEmpty(written);
+        // A checkpoint at batch b holds the parameters after b batches: only those made before the bad batch may be written.
+        Assert.All(written, at => Assert.True(at <= failedAt, $"checkpoint after {at} batches, the loss went bad at batch {failedAt + 1}"));
+    }
+
+    private static JobSpec DivergingSpec(string file, double learningRate) => TrainingFixture.Spec(file, new TrainingSpec
+    {
+        Epochs = 3, BatchSize = 32, Optimizer = Optimizers.Sgd, LearningRate = learningRate, Momentum = 0.9,
+    });
+
+    /// <summary>The 0-based run-wide index of the batch the sentence names (14 batches per epoch).</summary>
+    private static long FailedAt(TrainingDivergedException error)
+    {
         var match = DivergedSentence().Match(error.Message);
         Assert.True(match.Success, error.Message);
-        // The batch named is the one after the last step taken (14 batches per epoch, a step per batch).
-        long failedAt = (int.Parse(match.Groups[2].Value) - 1) * 14L + int.Parse(match.Groups[3].Value) - 1;
-        Assert.Equal(steps.Count, failedAt);
+        return (int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) - 1) * 14L + int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) - 1;
     }
 
     public void Dispose() => _temp.Dispose();
 
     [GeneratedRegex(@"^The loss became (NaN|infinite) at epoch (\d+), batch (\d+); try a lower learning rate or gradient clipping$")]
     private static partial Regex DivergedSentence();
+
+    [GeneratedRegex(@"^Checkpoint written(?:: epoch (\d+), batch (\d+)| at the end of epoch (\d+))$")]
+    private static partial Regex CheckpointWritten();
 
     /// <summary>
     /// One epoch of batches through the real loader, loss weighting and stepper, with the model in

@@ -20,6 +20,9 @@ public sealed class AugmentationForm
     public double Rescale { get; set; } = 1 / 255.0;
     public bool Normalize { get; set; }
 
+    /// <summary>Kept through the form (no control on it) so that a cloned spec keeps where its augmentation runs.</summary>
+    public string Device { get; set; } = AugmentationDevices.Auto;
+
     public static AugmentationForm From(AugmentationSpec spec) => new()
     {
         HorizontalFlip = spec.HorizontalFlip,
@@ -35,6 +38,7 @@ public sealed class AugmentationForm
         AutoRescale = spec.Rescale is null,
         Rescale = spec.Rescale ?? 1 / 255.0,
         Normalize = spec.Normalize,
+        Device = spec.Device,
     };
 
     public AugmentationSpec ToSpec() => new()
@@ -51,5 +55,6 @@ public sealed class AugmentationForm
         RandomCropFraction = RandomCropFraction,
         Rescale = AutoRescale ? null : Rescale,
         Normalize = Normalize,
+        Device = Device,
     };
 }

@@ -11,19 +11,36 @@ internal sealed class ColorJitter(AugmentationSpec spec) : IAugmentation
 {
     public bool Enabled { get; } = spec.BrightnessRange > 0 || spec.ContrastRange > 0;
 
+    /// <summary>
+    /// One sample's factors, drawn in the order <see cref="Apply"/> uses them (brightness, then contrast;
+    /// only those switched on take a number from the stream), so the device path draws the same ones.
+    /// A factor that is off is null.
+    /// </summary>
+    public (float? Brightness, float? Contrast) Draw(ref SplitMix64 random)
+    {
+        float? brightness = spec.BrightnessRange > 0 ? (float)(1 + (random.NextDouble() * 2 - 1) * spec.BrightnessRange) : null;
+        float? contrast = spec.ContrastRange > 0 ? (float)(1 + (random.NextDouble() * 2 - 1) * spec.ContrastRange) : null;
+        return (brightness, contrast);
+    }
+
     public void Apply(Span<float> image, int channels, int height, int width, ref SplitMix64 random)
     {
-        if (spec.BrightnessRange > 0)
+        var (brightness, contrast) = Draw(ref random);
+        Apply(image, brightness, contrast);
+    }
+
+    /// <summary>Applies drawn factors to one image (all its channels).</summary>
+    public static void Apply(Span<float> image, float? brightness, float? contrast)
+    {
+        if (brightness is { } factor)
         {
-            float factor = (float)(1 + (random.NextDouble() * 2 - 1) * spec.BrightnessRange);
             for (int i = 0; i < image.Length; i++)
             {
                 image[i] *= factor;
             }
         }
-        if (spec.ContrastRange > 0)
+        if (contrast is { } scale)
         {
-            float factor = (float)(1 + (random.NextDouble() * 2 - 1) * spec.ContrastRange);
             double sum = 0;
             foreach (var value in image)
             {
@@ -32,7 +49,7 @@ internal sealed class ColorJitter(AugmentationSpec spec) : IAugmentation
             float mean = (float)(sum / image.Length);
             for (int i = 0; i < image.Length; i++)
             {
-                image[i] = (image[i] - mean) * factor + mean;
+                image[i] = (image[i] - mean) * scale + mean;
             }
         }
     }

@@ -14,18 +14,24 @@ namespace WebTrainer.Worker.Data.Collation;
 /// writes the rows as stored straight into a uint8 batch tensor and nothing else happens here; the
 /// conversion to float runs on the training device (<see cref="Batch.ToModelInput"/>), which moves a
 /// quarter of the bytes and spares the reader threads a pass over every pixel. Both give the model the
-/// same numbers. The only stage that creates tensors.
+/// same numbers. Stored batches of the train split may carry a <see cref="DeviceAugmenter"/>, which
+/// augments them there instead of here. When the training device is a GPU the batch tensors are in
+/// pinned (page-locked) host memory, so their copy to the device is a DMA the step need not wait for.
+/// The only stage that creates tensors.
 /// </summary>
 internal sealed class Collator
 {
     private readonly ImageGeometryInfo _geometry;
     private readonly PixelDecoder _decoder;
     private readonly ImageAugmenter? _augmenter;
+    private readonly DeviceAugmenter? _deviceAugmenter;
     private readonly PipelineStats _stats;
 
-    /// <param name="storedBatches">Hand over uint8 pixels as stored, converted on the device; only for uint8 data without augmentation.</param>
+    /// <param name="storedBatches">Hand over uint8 pixels as stored, converted on the device; only for uint8 data without CPU augmentation.</param>
+    /// <param name="deviceAugmenter">Augments stored batches on the training device; needs <paramref name="storedBatches"/>.</param>
+    /// <param name="pinMemory">Batch tensors in pinned host memory, for a CUDA device; needs libtorch with CUDA.</param>
     public Collator(ImageGeometryInfo geometry, float rescale, float[]? mean, float[]? std, ImageAugmenter? augmenter, PipelineStats stats,
-        bool storedBatches = false)
+        bool storedBatches = false, DeviceAugmenter? deviceAugmenter = null, bool pinMemory = false)
     {
         _geometry = geometry;
         _decoder = new PixelDecoder(geometry, rescale);
@@ -39,7 +45,13 @@ internal sealed class Collator
         {
             throw new ArgumentException("stored batches skip the CPU, so they cannot be augmented; use CPU batches", nameof(storedBatches));
         }
+        if (deviceAugmenter is not null && !storedBatches)
+        {
+            throw new ArgumentException("device augmentation works on stored uint8 batches; pass storedBatches", nameof(deviceAugmenter));
+        }
         StoredBatches = storedBatches;
+        _deviceAugmenter = deviceAugmenter;
+        PinMemory = pinMemory;
         _stats = stats;
         FloatsPerImage = (long)geometry.Channels * geometry.Height * geometry.Width;
     }
@@ -48,6 +60,12 @@ internal sealed class Collator
 
     /// <summary>Whether batches hold the stored uint8 pixels, read straight into them (<see cref="CollateStored"/>).</summary>
     public bool StoredBatches { get; }
+
+    /// <summary>Whether batches are augmented on the training device (<see cref="Batch.AugmentedOnDevice"/>).</summary>
+    public bool AugmentsOnDevice => _deviceAugmenter is not null;
+
+    /// <summary>Whether batch tensors live in pinned host memory (a CUDA device); the pool of <see cref="TensorPool"/> follows it.</summary>
+    public bool PinMemory { get; }
 
     /// <summary>Rescale and normalisation of every batch this collator makes, for whoever turns stored pixels into model input.</summary>
     public PixelNormalizer Normalizer { get; }
@@ -86,10 +104,10 @@ internal sealed class Collator
             pool.Return(images);
             throw;
         }
-        var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
+        var targets = Labels(labels);
         // Stored batches are not augmented or decoded here: their samples count, with no augment time.
         _stats.AddAugment(0, rows.Length);
-        return new Batch(epoch, index, rows, images, targets, Normalizer, pool.Return, onDispose);
+        return new Batch(epoch, index, rows, images, targets, Normalizer, pool.Return, onDispose, _deviceAugmenter);
     }
 
     /// <summary>
@@ -105,7 +123,7 @@ internal sealed class Collator
         }
         var start = Stopwatch.GetTimestamp();
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = (int)FloatsPerImage;
-        var images = pool?.Rent(rows.Length) ?? torch.empty([rows.Length, c, h, w], torch.ScalarType.Float32);
+        var images = pool?.Rent(rows.Length) ?? TensorPool.Empty([rows.Length, c, h, w], torch.ScalarType.Float32, PinMemory);
         float[]? scratch = _augmenter is { Resamples: true } ? ArrayPool<float>.Shared.Rent(n) : null;
         try
         {
@@ -148,8 +166,20 @@ internal sealed class Collator
             }
         }
         _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
-        var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [rows.Length]);
+        var targets = Labels(labels);
         return new Batch(epoch, index, rows, images, targets, null, pool is null ? null : pool.Return, onDispose);
+    }
+
+    private torch.Tensor Labels(int[] labels)
+    {
+        var targets = torch.tensor(Array.ConvertAll(labels, l => (long)l), [labels.Length]);
+        if (!PinMemory)
+        {
+            return targets;
+        }
+        var pinned = targets.pin_memory();
+        targets.Dispose();
+        return pinned;
     }
 
     private void Normalize(Span<float> chw)

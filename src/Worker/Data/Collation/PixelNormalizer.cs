@@ -45,9 +45,16 @@ internal sealed class PixelNormalizer
     /// moved first, so a uint8 batch crosses to a GPU at a quarter of float32's size and the work runs
     /// there. The result and its intermediates belong to the caller's dispose scope.
     /// </summary>
-    public Tensor ToModelInput(Tensor stored, Device device)
+    public Tensor ToModelInput(Tensor stored, Device device) => Standardize(ToRescaled(stored, device));
+
+    /// <summary>
+    /// The first half of <see cref="ToModelInput"/>: stored pixels to rescaled float32 N,C,H,W on
+    /// <paramref name="device"/>, a new tensor the caller may change in place. Device augmentation runs
+    /// between the halves, where the CPU augmenter runs too.
+    /// </summary>
+    public Tensor ToRescaled(Tensor stored, Device device)
     {
-        var x = stored.to(device);
+        var x = DeviceCopy.To(stored, device);
         if (_layout == ImageLayout.Nhwc)
         {
             x = x.permute(0, 3, 1, 2).contiguous();
@@ -59,12 +66,19 @@ internal sealed class PixelNormalizer
         // so a garbage collection then frees it under libtorch ("Expected false to be true", issue 9).
         using var rescale = Rescale.ToScalar();
         x.mul_(rescale);
+        return x;
+    }
+
+    /// <summary>The second half of <see cref="ToModelInput"/>: per-channel standardisation, in place on <paramref name="rescaled"/>.</summary>
+    public Tensor Standardize(Tensor rescaled)
+    {
         if (Scale is not null && Shift is not null)
         {
             var view = new long[] { 1, Scale.Length, 1, 1 };
             using var one = 1f.ToScalar();
-            x.mul_(tensor(Scale, device: device).view(view)).add_(tensor(Shift, device: device).view(view), one);
+            var device = rescaled.device;
+            rescaled.mul_(DeviceCopy.To(tensor(Scale), device).view(view)).add_(DeviceCopy.To(tensor(Shift), device).view(view), one);
         }
-        return x;
+        return rescaled;
     }
 }

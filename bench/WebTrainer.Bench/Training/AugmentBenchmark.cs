@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Training;
+using static TorchSharp.torch;
+
+namespace WebTrainer.Bench.Training;
+
+/// <summary>
+/// <c>augment [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]</c>:
+/// the train split's loader with the same augmentation (rotation, zoom, shear, shifts, flip, brightness,
+/// contrast) done by the CPU augmenter on the reader threads, and by the device augmenter as batched tensor
+/// ops on the consumer's thread (here the CPU: <c>augmentation.device = "device"</c> on a CPU Worker),
+/// next to the unaugmented uint8 loader. Each configuration reads <c>--batches</c> batches into model input
+/// per round, the configurations interleaved A B C A B C, after <c>--warmup</c> unmeasured rounds (JIT, page
+/// cache), and the median img/s per configuration is printed.
+/// </summary>
+internal static class AugmentBenchmark
+{
+    private static readonly AugmentationSpec Augmentation = new()
+    {
+        RotationRange = 15, ZoomRange = 0.1, ShearRange = 5, WidthShiftRange = 0.1, HeightShiftRange = 0.1,
+        HorizontalFlip = true, BrightnessRange = 0.2, ContrastRange = 0.2,
+    };
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = new BenchOptions(args);
+        int threads = options.Int("threads", 2), batch = options.Int("batch", 128), batches = options.Int("batches", 40);
+        int rounds = options.Int("rounds", 5), warmup = options.Int("warmup", 1), readers = options.Int("readers", 2);
+        TorchRuntime.Configure(threads);
+        var file = options.Text("data") ?? await BenchData.SyntheticAsync(options.Int("count", 8192), options.Int("size", 32), 3, 10, cancellationToken);
+        var spec = BenchData.Spec(file, Architectures.SmallCnn, new TrainingSpec { BatchSize = batch, Seed = 3 });
+        var data = TrainingData.Open(file, spec.Dataset);
+        var settings = new TrainerSettings { Device = "cpu", Readers = readers };
+        var configs = new (string Name, DataLoader Loader)[]
+        {
+            ("cpu augmenter (float32 batches)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Cpu } }, data, settings).Train),
+            ("device augmenter on CPU (uint8 batches)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data, settings).Train),
+            ("no augmentation (uint8 batches)", new SplitLoaders(spec, data, settings).Train),
+        };
+        Console.WriteLine($"augment: {file}, {data.Channels}x{data.Height}x{data.Width}, batch {batch}, {batches} batches per measurement, " +
+            $"{readers} readers, {threads} threads, {rounds} rounds interleaved after {warmup} warm-up");
+        var rates = configs.Select(_ => new List<double>()).ToArray();
+        for (int round = 1; round <= warmup + rounds; round++)
+        {
+            for (int c = 0; c < configs.Length; c++)
+            {
+                double rate = await MeasureAsync(configs[c].Loader, round, batches, cancellationToken);
+                if (round > warmup)
+                {
+                    rates[c].Add(rate);
+                }
+            }
+        }
+        Console.WriteLine("| loader | img/s (median) | rounds |");
+        Console.WriteLine("|---|---:|---|");
+        for (int c = 0; c < configs.Length; c++)
+        {
+            Console.WriteLine($"| {configs[c].Name} | {Median(rates[c]):F0} | {string.Join(", ", rates[c].Select(r => r.ToString("F0")))} |");
+        }
+        Console.WriteLine($"device / cpu augmenter: {Median(rates[1]) / Median(rates[0]):F2}; cpu augmenter / no augmentation: {Median(rates[0]) / Median(rates[2]):F2}");
+        return 0;
+    }
+
+    /// <summary>Images per second from the first batch asked for until <paramref name="batches"/> batches are model input.</summary>
+    private static async Task<double> MeasureAsync(DataLoader loader, int epoch, int batches, CancellationToken cancellationToken)
+    {
+        long images = 0;
+        int done = 0;
+        var start = Stopwatch.GetTimestamp();
+        await foreach (var item in loader.ReadEpochAsync(epoch, 0, cancellationToken))
+        {
+            using (item)
+            using (var scope = NewDisposeScope())
+            {
+                // What the step does first: the CPU augmenter's batch goes as it is, the device one is augmented here.
+                var input = item.ToModelInput(CPU);
+                images += input.shape[0];
+            }
+            if (++done == batches)
+            {
+                break;
+            }
+        }
+        return images / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

@@ -1,0 +1,116 @@
+using Xunit.Abstractions;
+using WebTrainer.Shared.Jobs;
+using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Data.Augmentation;
+using WebTrainer.Worker.Training;
+using static TorchSharp.torch;
+
+namespace WebTrainer.Worker.Tests.Data.Augmentation;
+
+/// <summary>
+/// The device augmenter against the CPU augmenter, on the real Fashion-MNIST pixels of the committed
+/// h5py fixture (uint8 [N,16,16,3]), through the real loaders of a run.
+/// </summary>
+public sealed class DeviceAugmenterTests(ITestOutputHelper output)
+{
+    private static string File => Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", "h5py_splits_contiguous.h5");
+
+    public static TheoryData<string> Setups => ["geometry-and-colour", "crop-and-flips", "colour-only"];
+
+    /// <summary>
+    /// Tolerance, in grey levels of the 0–255 input: mean absolute error under 0.01 and every value within
+    /// half a level (so the two agree on every pixel rounded back to 8 bits, but for ties). Why not exact:
+    /// both warps sample bilinearly with the edge pixel repeated (a clamped coordinate and clamped
+    /// neighbours give the same weights), but the CPU warp steps its source position along each row in
+    /// float32 while affine_grid computes every position from normalised coordinates, so positions differ
+    /// by float rounding; bilinear sampling is continuous, so values differ by that times the image's
+    /// slope. The contrast mean is summed in double on the CPU and in float32 here. Measured on this
+    /// fixture (test output, 2026-12-02): mean 2.5e-5 levels, worst 0.0012 (geometry and colour),
+    /// 0.0007 (crop and flips), 3e-5 (colour only): the bounds leave a margin of 400 or more.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public async Task DeviceAugmentation_OnTheSameBatch_MatchesTheCpuAugmenter_PerPixel(string setup)
+    {
+        var spec = Spec(setup);
+        var data = TrainingData.Open(File, spec.Dataset);
+        var cpu = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Cpu } }, data, new TrainerSettings()).Train;
+        var device = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Device } }, data, new TrainerSettings()).Train;
+        Assert.False(cpu.AugmentsOnDevice);
+        Assert.True(device.AugmentsOnDevice);
+
+        var expected = await InputsAsync(cpu, epoch: 2);
+        var actual = await InputsAsync(device, epoch: 2);
+
+        Assert.Equal(expected.Length, actual.Length);
+        double sum = 0, worst = 0;
+        long within = 0, changed = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs(expected[i] - actual[i]) * 255;
+            sum += difference;
+            worst = Math.Max(worst, difference);
+            within += difference <= 0.5 ? 1 : 0;
+        }
+        var plain = await InputsAsync(new SplitLoaders(spec with { Augmentation = new AugmentationSpec() }, data, new TrainerSettings()).Train, epoch: 2);
+        for (int i = 0; i < plain.Length; i++)
+        {
+            changed += Math.Abs(plain[i] - expected[i]) * 255 > 1 ? 1 : 0;
+        }
+        double mean = sum / expected.Length, share = (double)within / expected.Length;
+        output.WriteLine($"{setup}: {expected.Length} values, mean |error| {mean:G3} grey levels, {share:P3} within half a level, worst {worst:G3}; " +
+            $"augmentation changed {(double)changed / expected.Length:P1} of the values by more than 1 level");
+        Assert.True(mean < 0.01, $"mean error {mean} grey levels");
+        Assert.True(worst <= 0.5, $"worst error {worst} grey levels ({share:P3} within half a level)");
+        // The comparison means something only if augmentation moved many values by more than the tolerance.
+        Assert.True(changed > expected.Length / 10, $"augmentation changed only {changed} of {expected.Length} values");
+    }
+
+    [Fact]
+    public void Theta_ForAMirror_SwapsTheNormalisedXAxis()
+    {
+        var draws = new[] { new AugmentationDraw(Affine2D.Scale(-1, 1), null, null), new AugmentationDraw(Affine2D.Translate(3, -1), null, null) };
+
+        var theta = DeviceAugmenter.Theta(draws, height: 9, width: 7);
+
+        Assert.Equal([-1f, 0, 0, 0, 1, 0], theta[..6]);
+        // A shift of 3 pixels on a 7-wide image is 3 / ((7 - 1) / 2) = 1 normalised unit; −1 pixel of 9 rows is −1/4.
+        Assert.Equal([1f, 0, 1, 0, 1, -0.25f], theta[6..]);
+    }
+
+    private static JobSpec Spec(string setup) => new()
+    {
+        Name = "device-augmentation",
+        Dataset = new DatasetSpec
+        {
+            File = File,
+            Train = new SplitSpec { Images = "train_img", Labels = "train_labels" },
+        },
+        Training = new TrainingSpec { BatchSize = 32, Seed = 17 },
+        Augmentation = setup switch
+        {
+            "geometry-and-colour" => new AugmentationSpec
+            {
+                RotationRange = 25, ZoomRange = 0.2, ShearRange = 10, WidthShiftRange = 0.15, HeightShiftRange = 0.1,
+                HorizontalFlip = true, BrightnessRange = 0.3, ContrastRange = 0.3,
+            },
+            "crop-and-flips" => new AugmentationSpec { RandomCropFraction = 0.7, HorizontalFlip = true, VerticalFlip = true },
+            _ => new AugmentationSpec { BrightnessRange = 0.4, ContrastRange = 0.5 },
+        },
+    };
+
+    /// <summary>Every model input of one epoch, in batch order, as the step would get them on the CPU.</summary>
+    private static async Task<float[]> InputsAsync(DataLoader loader, int epoch)
+    {
+        var values = new List<float>();
+        await foreach (var batch in loader.ReadEpochAsync(epoch, 0, CancellationToken.None))
+        {
+            using (batch)
+            using (var scope = NewDisposeScope())
+            {
+                values.AddRange(batch.ToModelInput(CPU).data<float>().ToArray());
+            }
+        }
+        return [.. values];
+    }
+}
