@@ -27,10 +27,34 @@ internal sealed class OptimizerStepper(TrainingSession session, GradientAccumula
         {
             // Frozen parameters have no gradient; libtorch's clip would refuse the undefined tensors.
             var withGradients = session.Model.parameters().Where(p => p.grad is not null).ToList();
-            norm = torch.nn.utils.clip_grad_norm_(withGradients, _clipNorm);
+            norm = ClipOnDevice(withGradients, _clipNorm, read: observer is not null);
         }
         observer?.Invoke(new OptimizerStepInfo(epoch, step, session.Optimizer.ParamGroups.First().LearningRate, norm), session.Model);
         session.Optimizer.step();
+    }
+
+    /// <summary>
+    /// libtorch's clip_grad_norm_ step by step (stack of per-tensor norms, coefficient max/(norm+1e-6) clamped
+    /// at 1, grads scaled in place), so the numbers are the same, but without its closing item(): that would
+    /// make every optimiser step wait for the device. The norm is read back only when someone observes it.
+    /// </summary>
+    internal static double? ClipOnDevice(IReadOnlyList<torch.Tensor> parameters, double maxNorm, bool read)
+    {
+        if (parameters.Count == 0)
+        {
+            return read ? 0 : null;
+        }
+        using var scope = torch.NewDisposeScope();
+        var total = torch.stack(parameters.Select(p => p.grad!.norm(2.0f)).ToArray()).norm(2.0f);
+        var coefficient = torch.clamp(maxNorm / (total + 1e-6), max: 1.0);
+        using (torch.no_grad())
+        {
+            foreach (var parameter in parameters)
+            {
+                parameter.grad!.mul_(coefficient);
+            }
+        }
+        return read ? total.ToDouble() : null;
     }
 
     private static double ClipNorm(double? value) => value switch
