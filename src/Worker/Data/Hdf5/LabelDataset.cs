@@ -26,29 +26,47 @@ internal sealed class LabelDataset
     public bool OneHot { get; }
     public long Count => Classes.Count;
 
-    public static LabelDataset Read(string file, string path, int? knownClassCount = null)
+    /// <param name="limits">What the file may declare; <see cref="Hdf5Limits.Current"/> when null.</param>
+    public static LabelDataset Read(string file, string path, int? knownClassCount = null, Hdf5Limits? limits = null,
+        CancellationToken cancellationToken = default)
     {
+        limits ??= Hdf5Limits.Current;
         using var h5 = Hdf5Files.Open(file);
         var dataset = Hdf5Files.Dataset(h5, file, path);
-        var shape = dataset.Space.Dimensions;
-        var values = ReadValues(dataset, file, path);
+        var shape = Hdf5Files.Guard(file, path, () => dataset.Space.Dimensions);
+        long elementSize = Hdf5Files.Guard(file, path, () => (long)dataset.Type.Size);
+        if (shape.Length is 1 or 2)
+        {
+            // Before any read: the values are read whole, and a forged shape must not size that read.
+            DeclaredSizes.CheckLabels(file, path, shape, elementSize, limits);
+        }
         if (shape.Length == 1 || (shape.Length == 2 && shape[1] == 1))
         {
-            return FromIntegers(file, path, values, (long)shape[0], knownClassCount);
+            var values = ReadValues(dataset, file, path);
+            return FromIntegers(file, path, values, (long)shape[0], knownClassCount, cancellationToken);
         }
         if (shape.Length == 2)
         {
-            return FromOneHot(file, path, values, (int)shape[0], (int)shape[1]);
+            var values = ReadValues(dataset, file, path);
+            return FromOneHot(file, path, values, (int)shape[0], (int)shape[1], cancellationToken);
         }
         throw new DatasetProblemException(file, path, $"shape [{string.Join(",", shape)}] is not labels (integer [N] or one-hot [N,K])");
     }
 
-    private static LabelDataset FromIntegers(string file, string path, Func<long, double> values, long rows, int? knownClassCount)
+    /// <summary>Rows between cancellation checks: cheap next to the values' own conversion.</summary>
+    private const int CheckEvery = 1 << 16;
+
+    private static LabelDataset FromIntegers(string file, string path, Func<long, double> values, long rows, int? knownClassCount,
+        CancellationToken cancellationToken)
     {
         var classes = new int[rows];
         int max = -1;
         for (int i = 0; i < classes.Length; i++)
         {
+            if (i % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             double v = values(i);
             if (double.IsNaN(v) || v < 0 || v != Math.Floor(v) || v > int.MaxValue)
             {
@@ -65,11 +83,15 @@ internal sealed class LabelDataset
         return new LabelDataset(file, path, classes, count, oneHot: false);
     }
 
-    private static LabelDataset FromOneHot(string file, string path, Func<long, double> values, int rows, int k)
+    private static LabelDataset FromOneHot(string file, string path, Func<long, double> values, int rows, int k, CancellationToken cancellationToken)
     {
         var classes = new int[rows];
         for (int r = 0; r < rows; r++)
         {
+            if (r % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             double sum = 0, best = double.NegativeInfinity;
             int arg = 0;
             for (int c = 0; c < k; c++)
