@@ -141,13 +141,8 @@ public static class Hdf5Inspector
         try
         {
             DeclaredSizes.CheckLabels(file, path, shape, (long)dataset.Type.Size, limits);
-            var labels = LabelDataset.Read(file, path, null, limits, cancellationToken);
-            var counts = new long[labels.ClassCount];
-            foreach (var label in labels.Classes)
-            {
-                counts[label]++;
-            }
-            return summary with { ClassCount = labels.ClassCount, CountsPerClass = counts };
+            var counts = LabelDataset.CountPerClass(file, path, limits, cancellationToken);
+            return summary with { ClassCount = counts.Length, CountsPerClass = counts };
         }
         catch (DatasetProblemException ex)
         {

@@ -38,6 +38,9 @@ public sealed class Hdf5Limits
     /// <summary>Values of a label dataset (rows times classes); labels are read whole for training.</summary>
     public long MaxLabelValues { get; set; } = 200_000_000;
 
+    /// <summary>Classes a label dataset may have (one-hot columns, or the largest integer label plus one).</summary>
+    public int MaxClassCount { get; set; } = 1_000_000;
+
     /// <summary>Bytes an attribute the readers interpret (class_names) may declare.</summary>
     public long MaxAttributeBytes { get; set; } = 16L << 20;
 
@@ -67,7 +70,7 @@ public sealed class Hdf5Limits
             (nameof(MaxChunkBytes), MaxChunkBytes), (nameof(MaxDatasetBytes), MaxDatasetBytes),
             (nameof(MaxImageSide), MaxImageSide), (nameof(MaxImagePixels), MaxImagePixels),
             (nameof(MaxLabelCount), MaxLabelCount), (nameof(MaxLabelValues), MaxLabelValues),
-            (nameof(MaxAttributeBytes), MaxAttributeBytes),
+            (nameof(MaxAttributeBytes), MaxAttributeBytes), (nameof(MaxClassCount), MaxClassCount),
         ];
         foreach (var (name, value) in positive)
         {
