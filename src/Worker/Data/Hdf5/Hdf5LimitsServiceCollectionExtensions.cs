@@ -11,8 +11,8 @@ public static class Hdf5LimitsServiceCollectionExtensions
     {
         services.AddOptions<Hdf5Limits>()
             .BindConfiguration(Hdf5Limits.SectionName)
-            .Validate(l => l.Problem() is null, $"{Hdf5Limits.SectionName} has a setting out of range")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Hdf5Limits>, Hdf5LimitsValidation>();
         services.AddHostedService<Hdf5LimitsActivator>();
         return services;
     }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Data.Hdf5.Raw;
 
@@ -39,5 +42,20 @@ public sealed class Hdf5LimitsTests
     public void DeclaredChunks_AForgedShape_SaturatesInsteadOfOverflowing()
     {
         Assert.Equal(long.MaxValue, ChunkTable.DeclaredChunks([ulong.MaxValue, ulong.MaxValue], [1, 1]));
+    }
+
+    [Fact]
+    public void AddHdf5Limits_BindsTheSection_AndRefusesASettingOutOfRange()
+    {
+        static IOptions<Hdf5Limits> Bind(string key, string value) => new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build())
+            .AddHdf5Limits()
+            .BuildServiceProvider()
+            .GetRequiredService<IOptions<Hdf5Limits>>();
+
+        Assert.Equal(1234, Bind("Hdf5:Limits:MaxDeclaredChunks", "1234").Value.MaxDeclaredChunks);
+        Assert.Equal(new Hdf5Limits().MaxImagePixels, Bind("Hdf5:Limits:MaxDeclaredChunks", "1234").Value.MaxImagePixels);
+        var problem = Assert.Throws<OptionsValidationException>(() => Bind("Hdf5:Limits:MaxGroupDepth", "0").Value);
+        Assert.Contains("Hdf5:Limits:MaxGroupDepth", problem.Message, StringComparison.Ordinal);
     }
 }
