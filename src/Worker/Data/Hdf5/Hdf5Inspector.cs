@@ -6,8 +6,8 @@ namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
 /// Describes every dataset of an HDF5 file — storage, role, label checks, class counts — and
-/// suggests split pairs, for the API, the submit form and the Worker. Reads labels whole (they are
-/// small, and bounded by <see cref="Hdf5Limits"/>) but never image pixels. The group walk visits each
+/// suggests split pairs, for the API, the submit form and the Worker. Reads labels in blocks (class
+/// counts only, within <see cref="Hdf5Limits"/>) but never image pixels. The group walk visits each
 /// object once (a link back up the tree is a noted cycle, not a recursion), stops at the depth and object
 /// limits, and does not follow links out of the file. A file that cannot be opened at all throws
 /// <see cref="DatasetProblemException"/>; problems with single datasets are listed instead.
