@@ -5,6 +5,7 @@ using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
+using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Training;
 
 namespace WebTrainer.Worker.Jobs;
@@ -31,6 +32,7 @@ public static class WorkerServiceCollectionExtensions
             .Validate(o => o.PrefetchBudgetMegabytes >= 1, "Worker:PrefetchBudgetMegabytes must be at least 1")
             .Validate(o => o.OptimizeBlockBytes is >= 1 and <= 1L << 30, "Worker:OptimizeBlockBytes must be between 1 and 1 GiB")
             .ValidateOnStart();
+        services.AddHdf5Limits();
         return services;
     }
 

@@ -17,17 +17,19 @@ public static class DatasetValidator
     public const int SampledRows = 64;
 
     /// <summary>Throws <see cref="DatasetProblemException"/> naming the file, dataset and first problem found.</summary>
-    public static void Validate(string file, DatasetSpec spec, CancellationToken cancellationToken)
+    public static void Validate(string file, DatasetSpec spec, CancellationToken cancellationToken, Hdf5Limits? limits = null)
     {
-        if (Check(file, spec, cancellationToken) is [var first, ..])
+        if (Check(file, spec, cancellationToken, limits) is [var first, ..])
         {
             throw new DatasetProblemException(first.File, first.Dataset, first.Problem);
         }
     }
 
     /// <summary>Every problem found (empty when the spec can be trained on).</summary>
-    public static IReadOnlyList<DatasetProblem> Check(string file, DatasetSpec spec, CancellationToken cancellationToken)
+    /// <param name="limits">What the file may declare; <see cref="Hdf5Limits.Current"/> when null.</param>
+    public static IReadOnlyList<DatasetProblem> Check(string file, DatasetSpec spec, CancellationToken cancellationToken, Hdf5Limits? limits = null)
     {
+        limits ??= Hdf5Limits.Current;
         var problems = new List<DatasetProblem>();
         try
         {
@@ -58,13 +60,13 @@ public static class DatasetValidator
         {
             cancellationToken.ThrowIfCancellationRequested();
             int before = problems.Count;
-            var images = Open(problems, file, pair.Images);
+            var images = Open(problems, file, pair.Images, limits, cancellationToken);
             if (images is not null)
             {
                 Guard(problems, () => SampleRows(images, cancellationToken));
             }
             LabelDataset? labels = null;
-            Guard(problems, () => labels = LabelDataset.Read(file, pair.Labels, classCount));
+            Guard(problems, () => labels = LabelDataset.Read(file, pair.Labels, classCount, limits, cancellationToken));
             if (problems.Count > before || images is null || labels is null)
             {
                 continue;
@@ -85,11 +87,12 @@ public static class DatasetValidator
         return problems;
     }
 
-    private static ImageDataset? Open(List<DatasetProblem> problems, string file, string path)
+    private static ImageDataset? Open(List<DatasetProblem> problems, string file, string path, Hdf5Limits limits,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return ImageDataset.Open(file, path);
+            return ImageDataset.Open(file, path, ImageDataset.ChunkCacheBytesPerReader, limits, cancellationToken);
         }
         catch (DatasetProblemException ex)
         {

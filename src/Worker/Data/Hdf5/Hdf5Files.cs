@@ -48,6 +48,22 @@ internal static class Hdf5Files
         }
     }
 
+    /// <summary>
+    /// Runs one PureHDF call on a dataset's metadata; whatever it throws on a damaged file (index out of range,
+    /// null reference, overflow, end of stream, out of memory on a forged size) becomes a problem naming the dataset.
+    /// </summary>
+    public static T Guard<T>(string file, string? path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))
+        {
+            throw new DatasetProblemException(file, path, $"its metadata cannot be read ({ex.Message})", ex);
+        }
+    }
+
     public static IH5Dataset Dataset(NativeFile h5, string file, string path)
     {
         if (string.IsNullOrWhiteSpace(path))

@@ -6,24 +6,27 @@ namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
 /// Describes every dataset of an HDF5 file — storage, role, label checks, class counts — and
-/// suggests split pairs, for the API, the submit form and the Worker. Reads labels whole (they are
-/// small) but never image pixels. A file that cannot be opened at all throws
+/// suggests split pairs, for the API, the submit form and the Worker. Reads labels in blocks (class
+/// counts only, within <see cref="Hdf5Limits"/>) but never image pixels. The group walk visits each
+/// object once (a link back up the tree is a noted cycle, not a recursion), stops at the depth and object
+/// limits, and does not follow links out of the file. A file that cannot be opened at all throws
 /// <see cref="DatasetProblemException"/>; problems with single datasets are listed instead.
 /// </summary>
 public static class Hdf5Inspector
 {
-    /// <summary>Label datasets larger than this many values are described but not checked.</summary>
-    private const long MaxLabelValues = 200_000_000;
-
-    public static DatasetFileSummary Inspect(string path, CancellationToken cancellationToken)
+    /// <param name="limits">What the file may declare; <see cref="Hdf5Limits.Current"/> when null.</param>
+    public static DatasetFileSummary Inspect(string path, CancellationToken cancellationToken, Hdf5Limits? limits = null)
     {
+        limits ??= Hdf5Limits.Current;
         using var h5 = Hdf5Files.Open(path);
-        var fileClassNames = ClassNames(h5);
+        var fileClassNames = ClassNames(h5, limits);
         var datasets = new List<DatasetSummary>();
         var problems = new List<DatasetProblem>();
         try
         {
-            Walk(h5, "", path, fileClassNames, datasets, problems, cancellationToken);
+            var walk = new GroupWalk(h5, path, limits, problems);
+            walk.Enter(h5, "/");
+            Walk(walk, h5, "", 1, fileClassNames, datasets, cancellationToken);
         }
         catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))
         {
@@ -40,22 +43,28 @@ public static class Hdf5Inspector
         };
     }
 
-    private static void Walk(IH5Group group, string prefix, string file, IReadOnlyList<string>? fileClassNames,
-        List<DatasetSummary> datasets, List<DatasetProblem> problems, CancellationToken cancellationToken)
+    private static void Walk(GroupWalk walk, IH5Group group, string prefix, int depth, IReadOnlyList<string>? fileClassNames,
+        List<DatasetSummary> datasets, CancellationToken cancellationToken)
     {
-        foreach (var child in group.Children())
+        string file = walk.File;
+        var problems = walk.Problems;
+        foreach (var child in walk.Children(group, prefix))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = prefix.Length == 0 ? child.Name : $"{prefix}/{child.Name}";
+            if (!walk.Enter(child, path))
+            {
+                continue;
+            }
             switch (child)
             {
-                case IH5Group subgroup:
-                    Walk(subgroup, path, file, fileClassNames, datasets, problems, cancellationToken);
+                case IH5Group subgroup when walk.Descend(path, depth):
+                    Walk(walk, subgroup, path, depth + 1, fileClassNames, datasets, cancellationToken);
                     break;
                 case IH5Dataset dataset:
                     try
                     {
-                        datasets.Add(Describe(file, path, dataset, fileClassNames));
+                        datasets.Add(Describe(file, path, dataset, fileClassNames, walk.Limits, cancellationToken));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -66,7 +75,8 @@ public static class Hdf5Inspector
         }
     }
 
-    private static DatasetSummary Describe(string file, string path, IH5Dataset dataset, IReadOnlyList<string>? fileClassNames)
+    private static DatasetSummary Describe(string file, string path, IH5Dataset dataset, IReadOnlyList<string>? fileClassNames,
+        Hdf5Limits limits, CancellationToken cancellationToken)
     {
         var shape = dataset.Space.Dimensions;
         var storage = PureHdfInternals.Layout(dataset);
@@ -84,6 +94,11 @@ public static class Hdf5Inspector
         if (shape.Length >= 3 && pixelType is not null && layout is not null)
         {
             bool grey = shape.Length == 3, nhwc = layout == ImageLayout.Nhwc;
+            DeclaredSizes.CheckImages(file, path, shape, nhwc, (long)dataset.Type.Size, limits);
+            if (storage is not null)
+            {
+                RawRowReaders.CheckChunks(file, path, storage, shape, (int)dataset.Type.Size, limits);
+            }
             var costs = ReadCostModel.Estimate(shape, storage, pixelType.Value switch { PixelType.UInt8 => 1, PixelType.Float16 => 2, _ => 4 });
             return summary with
             {
@@ -106,35 +121,28 @@ public static class Hdf5Inspector
         bool numeric = dataset.Type.Class is H5DataTypeClass.FixedPoint or H5DataTypeClass.FloatingPoint;
         if (numeric && shape.Length is 1 or 2 && shape[0] > 0)
         {
-            return summary with { Role = DatasetRoles.Labels, Labels = Labels(file, path, dataset, shape, fileClassNames) };
+            return summary with { Role = DatasetRoles.Labels, Labels = Labels(file, path, dataset, shape, fileClassNames, limits, cancellationToken) };
         }
         return summary;
     }
 
-    private static LabelSummary Labels(string file, string path, IH5Dataset dataset, ulong[] shape, IReadOnlyList<string>? fileClassNames)
+    private static LabelSummary Labels(string file, string path, IH5Dataset dataset, ulong[] shape, IReadOnlyList<string>? fileClassNames,
+        Hdf5Limits limits, CancellationToken cancellationToken)
     {
         bool oneHot = shape.Length == 2 && shape[1] > 1;
-        var names = ClassNames(dataset) ?? fileClassNames;
+        var names = ClassNames(dataset, limits) ?? fileClassNames;
         var summary = new LabelSummary
         {
             Encoding = oneHot ? "one-hot" : "integer",
             Count = (long)shape[0],
-            ClassCount = oneHot ? (int)shape[1] : 0,
+            ClassCount = oneHot ? (int)Math.Min(shape[1], int.MaxValue) : 0,
             ClassNames = names,
         };
-        if (shape.Aggregate(1UL, (a, b) => a * b) > MaxLabelValues)
-        {
-            return summary with { Problem = "too large to check as labels" };
-        }
         try
         {
-            var labels = LabelDataset.Read(file, path);
-            var counts = new long[labels.ClassCount];
-            foreach (var label in labels.Classes)
-            {
-                counts[label]++;
-            }
-            return summary with { ClassCount = labels.ClassCount, CountsPerClass = counts };
+            DeclaredSizes.CheckLabels(file, path, shape, (long)dataset.Type.Size, limits);
+            var counts = LabelDataset.CountPerClass(file, path, limits, cancellationToken);
+            return summary with { ClassCount = counts.Length, CountsPerClass = counts };
         }
         catch (DatasetProblemException ex)
         {
@@ -142,11 +150,21 @@ public static class Hdf5Inspector
         }
     }
 
-    private static IReadOnlyList<string>? ClassNames(IH5Object owner)
+    private static IReadOnlyList<string>? ClassNames(IH5Object owner, Hdf5Limits limits)
     {
         try
         {
-            return owner.AttributeExists("class_names") ? owner.Attribute("class_names").Read<string[]>() : null;
+            if (!owner.AttributeExists("class_names"))
+            {
+                return null;
+            }
+            var attribute = owner.Attribute("class_names");
+            // Variable-length strings declare their references here, fixed-length ones their whole bytes.
+            if (DeclaredSizes.Product(attribute.Space.Dimensions, Math.Max(attribute.Type.Size, 1)) > limits.MaxAttributeBytes)
+            {
+                return null;
+            }
+            return attribute.Read<string[]>();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

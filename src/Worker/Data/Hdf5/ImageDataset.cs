@@ -51,12 +51,15 @@ internal sealed class ImageDataset
     public long? RowsPerChunk => Storage is { Class: StorageLayout.Chunked, ChunkDims: { } dims } ? (long)dims[0] : null;
 
     /// <param name="chunkCacheBytes">Decoded chunks each reader keeps; tests shrink it to exercise eviction.</param>
-    public static ImageDataset Open(string file, string path, long chunkCacheBytes = ChunkCacheBytesPerReader)
+    /// <param name="limits">What the file may declare; <see cref="Hdf5Limits.Current"/> when null.</param>
+    public static ImageDataset Open(string file, string path, long chunkCacheBytes = ChunkCacheBytesPerReader, Hdf5Limits? limits = null,
+        CancellationToken cancellationToken = default)
     {
+        limits ??= Hdf5Limits.Current;
         using var h5 = Hdf5Files.Open(file);
         var dataset = Hdf5Files.Dataset(h5, file, path);
-        var shape = dataset.Space.Dimensions;
-        var pixelType = ImageGeometry.PixelTypeOf(dataset.Type) ??
+        var shape = Hdf5Files.Guard(file, path, () => dataset.Space.Dimensions);
+        var pixelType = Hdf5Files.Guard(file, path, () => ImageGeometry.PixelTypeOf(dataset.Type)) ??
             throw new DatasetProblemException(file, path, $"unsupported image dtype {Hdf5Describe.DType(dataset.Type)}; use uint8, float16 or float32");
         var layout = ImageGeometry.LayoutOf(shape) ??
             throw new DatasetProblemException(file, path, $"shape [{string.Join(",", shape)}] is not an image batch (N,H,W,C or N,C,H,W with 1, 3 or 4 channels, or N,H,W)");
@@ -65,8 +68,9 @@ internal sealed class ImageDataset
             throw new DatasetProblemException(file, path, "holds no images");
         }
         int elementSize = pixelType == PixelType.UInt8 ? 1 : pixelType == PixelType.Float16 ? 2 : 4;
+        DeclaredSizes.CheckImages(file, path, shape, layout == ImageLayout.Nhwc, elementSize, limits);
         long rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b)) * elementSize;
-        var storage = PureHdfInternals.Layout(dataset);
+        var storage = Hdf5Files.Guard(file, path, () => PureHdfInternals.Layout(dataset));
         if (storage is not null && FilterSupport.Refusal(storage.Filters) is { } refusal)
         {
             throw new DatasetProblemException(file, path, refusal);
@@ -77,8 +81,13 @@ internal sealed class ImageDataset
         try
         {
             using var handle = System.IO.File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (storage is not null)
+            {
+                RawRowReaders.CheckChunks(file, path, storage, shape, elementSize, limits);
+            }
             var (readPath, factory) = storage is not null && bigEndian is { } swap
-                ? RawPath(file, path, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, swap, chunkCacheBytes)
+                ? RawPath(file, path, handle, storage, shape, dataset.Space.MaxDimensions, elementSize, rowBytes, swap, chunkCacheBytes, limits,
+                    cancellationToken)
                 : (null, null);
             if (factory is null && bigEndian == true)
             {
@@ -117,9 +126,11 @@ internal sealed class ImageDataset
 
     /// <summary>The raw reader for this storage, if it has one: contiguous, or chunked with filters <see cref="ChunkDecoder"/> undoes.</summary>
     private static (string?, Func<IRowReader>?) RawPath(string file, string path, SafeFileHandle handle, StorageLayout storage,
-        ulong[] shape, ulong[] maxShape, int elementSize, long rowBytes, bool bigEndian, long chunkCacheBytes)
+        ulong[] shape, ulong[] maxShape, int elementSize, long rowBytes, bool bigEndian, long chunkCacheBytes, Hdf5Limits limits,
+        CancellationToken cancellationToken)
     {
-        var (readPath, factory) = RawRowReaders.Open(file, path, handle, storage, shape, maxShape, elementSize, rowBytes, chunkCacheBytes);
+        var (readPath, factory) = RawRowReaders.Open(file, path, handle, storage, shape, maxShape, elementSize, rowBytes, chunkCacheBytes,
+            limits, cancellationToken);
         if (readPath is null || factory is null || !bigEndian)
         {
             return (readPath, factory);

@@ -3,10 +3,9 @@ using PureHDF;
 namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
-/// A label dataset read whole into memory as class indices: integers [N] or one-hot [N,K]
-/// (any integer or float type, either byte order). Labels are small next to images, so one read at
-/// open is cheapest. PureHDF reads them, except where it cannot: big-endian values (PureHDF 2.2 has
-/// no byte-order conversion) and filters only the raw path decodes (lzf, lz4, zstd).
+/// A label dataset as class indices: integers [N] or one-hot [N,K] (any integer or float type, either
+/// byte order). Values are read in blocks of rows (<see cref="LabelValues"/>), so memory is the class
+/// array (training needs it) plus one block; <see cref="CountPerClass"/> keeps not even the class array.
 /// </summary>
 internal sealed class LabelDataset
 {
@@ -26,58 +25,108 @@ internal sealed class LabelDataset
     public bool OneHot { get; }
     public long Count => Classes.Count;
 
-    public static LabelDataset Read(string file, string path, int? knownClassCount = null)
+    /// <param name="limits">What the file may declare; <see cref="Hdf5Limits.Current"/> when null.</param>
+    public static LabelDataset Read(string file, string path, int? knownClassCount = null, Hdf5Limits? limits = null,
+        CancellationToken cancellationToken = default, int blockValues = LabelValues.DefaultBlockValues)
+    {
+        int[]? classes = null;
+        var (classCount, oneHot) = Scan(file, path, knownClassCount, limits ?? Hdf5Limits.Current, rows => classes = new int[rows],
+            (row, label) => classes![row] = label, blockValues, cancellationToken);
+        return new LabelDataset(file, path, classes!, classCount, oneHot);
+    }
+
+    /// <summary>Labels per class, for inspection: the same checks as <see cref="Read"/>, one block of values in memory.</summary>
+    public static long[] CountPerClass(string file, string path, Hdf5Limits? limits = null, CancellationToken cancellationToken = default,
+        int blockValues = LabelValues.DefaultBlockValues)
+    {
+        var counts = new List<long>();
+        var (classCount, _) = Scan(file, path, null, limits ?? Hdf5Limits.Current, _ => { }, (_, label) =>
+        {
+            while (counts.Count <= label)
+            {
+                counts.Add(0);
+            }
+            counts[label]++;
+        }, blockValues, cancellationToken);
+        while (counts.Count < classCount)
+        {
+            counts.Add(0);
+        }
+        return [.. counts];
+    }
+
+    /// <summary>Checks every label and hands each row's class to <paramref name="label"/>; returns the class count and encoding.</summary>
+    private static (int ClassCount, bool OneHot) Scan(string file, string path, int? knownClassCount, Hdf5Limits limits, Action<long> start,
+        Action<long, int> label, int blockValues, CancellationToken cancellationToken)
     {
         using var h5 = Hdf5Files.Open(file);
         var dataset = Hdf5Files.Dataset(h5, file, path);
-        var shape = dataset.Space.Dimensions;
-        var values = ReadValues(dataset, file, path);
-        if (shape.Length == 1 || (shape.Length == 2 && shape[1] == 1))
+        var shape = Hdf5Files.Guard(file, path, () => dataset.Space.Dimensions);
+        long elementSize = Hdf5Files.Guard(file, path, () => (long)dataset.Type.Size);
+        if (shape.Length is not (1 or 2))
         {
-            return FromIntegers(file, path, values, (long)shape[0], knownClassCount);
+            throw new DatasetProblemException(file, path, $"shape [{string.Join(",", shape)}] is not labels (integer [N] or one-hot [N,K])");
         }
-        if (shape.Length == 2)
+        // Before any read: a forged shape must not size the class array or the reads.
+        DeclaredSizes.CheckLabels(file, path, shape, elementSize, limits);
+        bool oneHot = shape.Length == 2 && shape[1] != 1;
+        if (oneHot && shape[1] > (ulong)limits.MaxClassCount)
         {
-            return FromOneHot(file, path, values, (int)shape[0], (int)shape[1]);
+            throw new DatasetProblemException(file, path, $"declares {shape[1]} one-hot classes, more than the limit of {limits.MaxClassCount} " +
+                $"({Hdf5Limits.SectionName}:MaxClassCount)");
         }
-        throw new DatasetProblemException(file, path, $"shape [{string.Join(",", shape)}] is not labels (integer [N] or one-hot [N,K])");
-    }
-
-    private static LabelDataset FromIntegers(string file, string path, Func<long, double> values, long rows, int? knownClassCount)
-    {
-        var classes = new int[rows];
-        int max = -1;
-        for (int i = 0; i < classes.Length; i++)
+        start((long)shape[0]);
+        var blocks = LabelValues.Blocks(file, path, dataset, shape, blockValues, cancellationToken);
+        if (oneHot)
         {
-            double v = values(i);
-            if (double.IsNaN(v) || v < 0 || v != Math.Floor(v) || v > int.MaxValue)
+            int k = (int)shape[1];
+            foreach (var block in blocks)
             {
-                throw new DatasetProblemException(file, path, $"label {v} at row {i} is not a class index (integers in [0,K))");
+                OneHotBlock(file, path, block, k, label);
             }
-            classes[i] = (int)v;
-            max = Math.Max(max, classes[i]);
+            return (k, true);
+        }
+        int max = -1;
+        foreach (var block in blocks)
+        {
+            for (int i = 0; i < block.Rows; i++)
+            {
+                double v = block.Values(i);
+                long row = block.FirstRow + i;
+                if (double.IsNaN(v) || v < 0 || v != Math.Floor(v) || v > int.MaxValue)
+                {
+                    throw new DatasetProblemException(file, path, $"label {v} at row {row} is not a class index (integers in [0,K))");
+                }
+                if (v >= limits.MaxClassCount)
+                {
+                    throw new DatasetProblemException(file, path, $"label {v} at row {row} is beyond the limit of {limits.MaxClassCount} classes " +
+                        $"({Hdf5Limits.SectionName}:MaxClassCount)");
+                }
+                max = Math.Max(max, (int)v);
+                label(row, (int)v);
+            }
         }
         int count = knownClassCount ?? max + 1;
         if (max >= count)
         {
             throw new DatasetProblemException(file, path, $"label {max} is out of range: the training split has {count} classes [0,{count})");
         }
-        return new LabelDataset(file, path, classes, count, oneHot: false);
+        return (count, false);
     }
 
-    private static LabelDataset FromOneHot(string file, string path, Func<long, double> values, int rows, int k)
+    private static void OneHotBlock(string file, string path, LabelBlock block, int k, Action<long, int> label)
     {
-        var classes = new int[rows];
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < block.Rows; r++)
         {
             double sum = 0, best = double.NegativeInfinity;
             int arg = 0;
+            long row = block.FirstRow + r;
             for (int c = 0; c < k; c++)
             {
-                double v = values((long)r * k + c);
+                double v = block.Values((long)r * k + c);
                 if (double.IsNaN(v) || v < 0)
                 {
-                    throw new DatasetProblemException(file, path, $"one-hot row {r} has value {v} at column {c}");
+                    throw new DatasetProblemException(file, path, $"one-hot row {row} has value {v} at column {c}");
                 }
                 sum += v;
                 if (v > best)
@@ -88,53 +137,9 @@ internal sealed class LabelDataset
             }
             if (Math.Abs(sum - 1) > 1e-3)
             {
-                throw new DatasetProblemException(file, path, $"one-hot row {r} sums to {sum}, not 1");
+                throw new DatasetProblemException(file, path, $"one-hot row {row} sums to {sum}, not 1");
             }
-            classes[r] = arg;
-        }
-        return new LabelDataset(file, path, classes, k, oneHot: true);
-    }
-
-    /// <summary>
-    /// The values in their stored type behind a numeric accessor: a one-hot [70700,101] uint8 dataset
-    /// stays 7 MB instead of becoming 57 MB of doubles.
-    /// </summary>
-    private static Func<long, double> ReadValues(IH5Dataset dataset, string file, string path)
-    {
-        var type = dataset.Type;
-        var storage = PureHdfInternals.Layout(dataset);
-        if (storage is not null && FilterSupport.Refusal(storage.Filters) is { } refusal)
-        {
-            throw new DatasetProblemException(file, path, refusal);
-        }
-        bool bigEndian = type.Size > 1 && PureHdfInternals.IsBigEndian(dataset) == true;
-        if (storage is not null && (bigEndian || storage.Filters.Any(f => !FilterSupport.PureHdfDecodes(f))))
-        {
-            return RawLabelValues.Read(file, path, dataset, storage, bigEndian);
-        }
-        try
-        {
-            return (type.Class, type.Size, type.Class == H5DataTypeClass.FixedPoint && type.FixedPoint.IsSigned) switch
-            {
-                (H5DataTypeClass.FixedPoint, 1, false) => Accessor(dataset.Read<byte[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 1, true) => Accessor(dataset.Read<sbyte[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 2, false) => Accessor(dataset.Read<ushort[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 2, true) => Accessor(dataset.Read<short[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 4, false) => Accessor(dataset.Read<uint[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 4, true) => Accessor(dataset.Read<int[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 8, false) => Accessor(dataset.Read<ulong[]>(), v => v),
-                (H5DataTypeClass.FixedPoint, 8, true) => Accessor(dataset.Read<long[]>(), v => v),
-                (H5DataTypeClass.FloatingPoint, 2, _) => Accessor(dataset.Read<Half[]>(), v => (double)v),
-                (H5DataTypeClass.FloatingPoint, 4, _) => Accessor(dataset.Read<float[]>(), v => v),
-                (H5DataTypeClass.FloatingPoint, 8, _) => Accessor(dataset.Read<double[]>(), v => v),
-                _ => throw new DatasetProblemException(file, path, $"unsupported label dtype {Hdf5Describe.DType(type)}; use integers or one-hot numbers"),
-            };
-        }
-        catch (Exception ex) when (ex is not DatasetProblemException)
-        {
-            throw new DatasetProblemException(file, path, $"labels cannot be read ({ex.Message})", ex);
+            label(row, arg);
         }
     }
-
-    private static Func<long, double> Accessor<T>(T[] values, Func<T, double> convert) => i => convert(values[i]);
 }

@@ -48,6 +48,28 @@ internal static class PureHdfInternals
         }
     }
 
+    /// <summary>
+    /// The object's header address and whether it lies in <paramref name="file"/> (an external link resolves
+    /// into another file); null when PureHDF's internals are not as expected.
+    /// </summary>
+    public static (ulong Address, bool InFile)? Identity(IH5Object target, object file)
+    {
+        try
+        {
+            var reference = Get(target, "Reference");
+            if (reference is null || Get(reference, "Value") is not ulong address)
+            {
+                return null;
+            }
+            var owner = Get(reference, "File");
+            return (address, owner is null || ReferenceEquals(owner, file));
+        }
+        catch (TargetInvocationException)
+        {
+            return null;
+        }
+    }
+
     private static StorageLayout? Describe(IH5Dataset dataset)
     {
         var layout = Get(dataset, "InternalDataLayout");

@@ -5,12 +5,13 @@ using WebTrainer.Worker.Data.Hdf5.Raw;
 namespace WebTrainer.Worker.Data.Hdf5;
 
 /// <summary>
-/// Label values read through the raw row readers, for the layouts PureHDF cannot read: every row at
-/// once, kept as stored bytes and converted per value from the stored byte order.
+/// Label values read through the raw row readers, for the layouts PureHDF cannot read: one block of rows at a time, kept as stored bytes and converted per value from the stored byte order.
 /// </summary>
 internal static class RawLabelValues
 {
-    public static Func<long, double> Read(string file, string path, IH5Dataset dataset, StorageLayout storage, bool bigEndian)
+    /// <summary>Rows [<paramref name="firstRow"/>, +<paramref name="rows"/>) as stored bytes behind a converting accessor.</summary>
+    public static Func<long, double> Read(string file, string path, IH5Dataset dataset, StorageLayout storage, bool bigEndian,
+        long firstRow, int rows)
     {
         var type = dataset.Type;
         var shape = dataset.Space.Dimensions;
@@ -27,9 +28,9 @@ internal static class RawLabelValues
                 throw new DatasetProblemException(file, path, $"labels stored {storage.Class}{(bigEndian ? ", big-endian" : "")} " +
                     "cannot be read here; re-save them little-endian, contiguous or chunked");
             }
-            var bytes = new byte[checked((int)((long)shape[0] * rowBytes))];
+            var bytes = new byte[checked((int)(rows * rowBytes))];
             using var reader = open();
-            reader.ReadRun(0, checked((int)shape[0]), bytes);
+            reader.ReadRun(firstRow, rows, bytes);
             return i => convert(bytes.AsSpan(checked((int)(i * size)), size));
         }
         catch (Exception ex) when (ex is not (DatasetProblemException or OperationCanceledException))
@@ -37,6 +38,9 @@ internal static class RawLabelValues
             throw new DatasetProblemException(file, path, $"labels cannot be read ({ex.Message})", ex);
         }
     }
+
+    /// <summary>Whether values of this type can be labels.</summary>
+    public static bool CanConvert(IH5DataType type) => Converter(type, big: false) is not null;
 
     private delegate double Convert(ReadOnlySpan<byte> value);
 

@@ -9,16 +9,49 @@ namespace WebTrainer.Worker.Training.Artifacts;
 /// </summary>
 internal static class ImageDecoder
 {
-    public static float[] Decode(ReadOnlySpan<byte> encoded, int channels, int height, int width)
+    /// <summary>Pixels an image's header may declare: 64 megapixels, 256 MB as RGBA.</summary>
+    public const long MaxPixels = 64L << 20;
+
+    /// <summary>Encoded bytes accepted: far above any photo, far below what would strain a helper process.</summary>
+    public const long MaxEncodedBytes = 64L << 20;
+
+    /// <param name="maxPixels">Tests shrink the pixel limit; the header is checked against it before any pixel is decoded.</param>
+    public static float[] Decode(ReadOnlySpan<byte> encoded, int channels, int height, int width, long maxPixels = MaxPixels)
     {
         if (channels is not (1 or 3 or 4))
         {
             throw new ArgumentOutOfRangeException(nameof(channels), channels, "images have 1, 3 or 4 channels");
         }
+        if (encoded.Length > MaxEncodedBytes)
+        {
+            throw new ArgumentException($"the image is {encoded.Length} bytes, more than the limit of {MaxEncodedBytes}", nameof(encoded));
+        }
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data) ?? throw new ArgumentException("the bytes are not an image SkiaSharp can decode (PNG, JPEG, ...)", nameof(encoded));
-        var rgba = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var decoded = SKBitmap.Decode(codec, rgba) ?? throw new ArgumentException("the image could not be decoded", nameof(encoded));
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > maxPixels)
+        {
+            throw new ArgumentException($"the image declares {info.Width}x{info.Height} pixels, more than the limit of {maxPixels} " +
+                "pixels; resize it before uploading", nameof(encoded));
+        }
+        // JPEG decodes at 1/2, 1/4 or 1/8 for free: ask for the smallest size still at least the target, so memory follows the target.
+        var size = info.Size;
+        for (float scale = 0.125f; scale < 1; scale *= 2)
+        {
+            var scaled = codec.GetScaledDimensions(scale);
+            if (scaled.Width >= width && scaled.Height >= height)
+            {
+                size = scaled;
+                break;
+            }
+        }
+        var rgba = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var decoded = new SKBitmap(rgba);
+        var result = codec.GetPixels(rgba, decoded.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            throw new ArgumentException($"the image could not be decoded ({result})", nameof(encoded));
+        }
         using var resized = decoded.Width == width && decoded.Height == height ? null
             : decoded.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul),
                 new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))

@@ -30,6 +30,6 @@ internal static class DamagedFixtures
         var storage = PureHdfInternals.Layout(d)!;
         using var handle = File.OpenHandle(file);
         var table = ChunkIndexReader.Read(handle, file, Superblock.Read(handle, file), storage, d.Space.Dimensions, d.Space.MaxDimensions, 1)!;
-        return (table.Offsets[chunk], table.StoredSizes[chunk]);
+        return (table.Offset(chunk), table.StoredSize(chunk));
     }
 }

@@ -13,7 +13,8 @@ internal static class BTree1Index
 {
     private const int MaxDepth = 64;
 
-    public static void Fill(ChunkTable table, SafeFileHandle handle, string file, Superblock sb, long root, long chunkBytes)
+    public static void Fill(ChunkTable table, SafeFileHandle handle, string file, Superblock sb, long root, long chunkBytes,
+        CancellationToken cancellationToken = default)
     {
         int rank = table.Shape.Length;
         int keySize = 8 + 8 * (rank + 1);
@@ -22,6 +23,7 @@ internal static class BTree1Index
 
         void Visit(long node, int depthLeft)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (depthLeft == 0 || !visited.Add(node))
             {
                 throw new InvalidDataException($"{Path.GetFileName(file)}: the chunk B-tree is cyclic or too deep");
@@ -35,7 +37,7 @@ internal static class BTree1Index
             }
             int level = header[5];
             int entries = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(6));
-            var body = new byte[(entries + 1) * keySize + entries * o];
+            var body = FileBytes.Sized(handle, (entries + 1L) * keySize + (long)entries * o, node + header.Length, file);
             FileBytes.ReadExactly(handle, body, node + header.Length, file);
             Span<ulong> coordinates = stackalloc ulong[rank];
             for (int i = 0; i < entries; i++)

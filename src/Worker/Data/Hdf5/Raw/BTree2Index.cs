@@ -20,7 +20,7 @@ internal static class BTree2Index
 
     /// <summary>Fills <paramref name="table"/>; false when the tree is of a kind this reader does not know.</summary>
     public static bool Fill(ChunkTable table, SafeFileHandle handle, string file, Superblock sb, long headerOffset, long chunkBytes,
-        bool filtered)
+        bool filtered, CancellationToken cancellationToken = default)
     {
         int o = sb.OffsetSize, l = sb.LengthSize, rank = table.Shape.Length;
         var header = new byte[Prefix + 4 + 2 + 2 + 1 + 1 + o + 2 + l + Checksum];
@@ -42,7 +42,7 @@ internal static class BTree2Index
         {
             return true; // nothing written yet: every chunk reads as fill value
         }
-        var tree = new Tree(table, handle, file, sb, chunkBytes, filtered, recordSize, sizeLength, PointerSizes(nodeSize, recordSize, o, depth));
+        var tree = new Tree(table, handle, file, sb, chunkBytes, filtered, recordSize, sizeLength, PointerSizes(nodeSize, recordSize, o, depth), cancellationToken);
         tree.Visit((long)(sb.BaseAddress + root), rootRecords, depth);
         return true;
     }
@@ -80,20 +80,21 @@ internal static class BTree2Index
     }
 
     private sealed class Tree(ChunkTable table, SafeFileHandle handle, string file, Superblock sb, long chunkBytes, bool filtered,
-        int recordSize, int sizeLength, (int Count, int Total)[] pointerSizes)
+        int recordSize, int sizeLength, (int Count, int Total)[] pointerSizes, CancellationToken cancellationToken)
     {
         private readonly HashSet<long> _visited = [];
         private readonly ulong[] _coordinates = new ulong[table.Shape.Length];
 
         public void Visit(long node, int records, int depth)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!_visited.Add(node))
             {
                 throw new InvalidDataException($"{Path.GetFileName(file)}: the chunk B-tree is cyclic");
             }
             int o = sb.OffsetSize;
             int pointer = depth == 0 ? 0 : o + pointerSizes[depth].Count + pointerSizes[depth].Total;
-            var body = new byte[Prefix + (long)records * recordSize + (depth == 0 ? 0 : (records + 1L) * pointer)];
+            var body = FileBytes.Sized(handle, Prefix + (long)records * recordSize + (depth == 0 ? 0 : (records + 1L) * pointer), node, file);
             FileBytes.ReadExactly(handle, body, node, file);
             Expect(body, depth == 0 ? "BTLF" : "BTIN", file);
             for (int i = 0; i < records; i++)

@@ -134,6 +134,11 @@ internal sealed class ChunkDecoder(IReadOnlyList<FilterStep> filters, int elemen
         {
             throw new InvalidDataException($"a deflate chunk decoded to {read} bytes, expected {output.Length}");
         }
+        // Output is bounded by the chunk's size whatever the stream holds; more than that is a damaged (or forged) chunk.
+        if (zlib.ReadByte() != -1)
+        {
+            throw new InvalidDataException($"a deflate chunk decodes to more than its {output.Length} bytes");
+        }
     }
 
     /// <summary>Shuffle stores byte k of every element together; put each element's bytes back side by side.</summary>

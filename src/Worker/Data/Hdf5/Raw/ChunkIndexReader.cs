@@ -13,43 +13,41 @@ internal static class ChunkIndexReader
 {
     /// <param name="maxShape">The dataspace's maximum extent (<see cref="ulong.MaxValue"/> for unlimited), which the extensible array's element order follows.</param>
     public static ChunkTable? Read(SafeFileHandle handle, string file, Superblock superblock, StorageLayout layout,
-        ulong[] shape, ulong[] maxShape, int elementSize)
+        ulong[] shape, ulong[] maxShape, int elementSize, CancellationToken cancellationToken = default)
     {
         if (layout.ChunkDims is not { } chunkDims || chunkDims.Length != shape.Length || chunkDims.Any(c => c == 0))
         {
             return null;
         }
-        var table = new ChunkTable(shape, chunkDims);
         long chunkBytes = (long)chunkDims.Aggregate(1UL, (a, b) => a * b) * elementSize;
         if (FileBytes.IsUndefined(layout.Address, superblock.OffsetSize))
         {
-            return table; // nothing written yet: every chunk reads as fill value
+            return new ChunkTable(shape, chunkDims); // nothing written yet: every chunk reads as fill value
         }
         long start = (long)(superblock.BaseAddress + layout.Address);
+        if (layout.Index == ChunkIndexKind.Implicit)
+        {
+            return ChunkTable.Implicit(shape, chunkDims, start, chunkBytes);
+        }
+        var table = new ChunkTable(shape, chunkDims);
         switch (layout.Index)
         {
             case ChunkIndexKind.SingleChunk:
                 bool filtered = layout.Filters.Count > 0;
                 table.Set(0, start, filtered ? (long)layout.SingleChunkStoredSize : chunkBytes, filtered ? layout.SingleChunkFilterMask : 0);
                 return table;
-            case ChunkIndexKind.Implicit:
-                for (long i = 0; i < table.Count; i++)
-                {
-                    table.Set(i, start + i * chunkBytes, chunkBytes, 0);
-                }
-                return table;
             case ChunkIndexKind.FixedArray:
-                FixedArrayIndex.Fill(table, handle, file, superblock, start, chunkBytes, layout.Filters.Count > 0);
+                FixedArrayIndex.Fill(table, handle, file, superblock, start, chunkBytes, layout.Filters.Count > 0, cancellationToken);
                 return table;
             case ChunkIndexKind.BTree1:
-                BTree1Index.Fill(table, handle, file, superblock, start, chunkBytes);
+                BTree1Index.Fill(table, handle, file, superblock, start, chunkBytes, cancellationToken);
                 return table;
             case ChunkIndexKind.ExtensibleArray:
-                return ExtensibleArrayIndex.Fill(table, handle, file, superblock, start, maxShape, chunkBytes, layout.Filters.Count > 0)
+                return ExtensibleArrayIndex.Fill(table, handle, file, superblock, start, maxShape, chunkBytes, layout.Filters.Count > 0, cancellationToken)
                     ? table
                     : null;
             case ChunkIndexKind.BTree2:
-                return BTree2Index.Fill(table, handle, file, superblock, start, chunkBytes, layout.Filters.Count > 0) ? table : null;
+                return BTree2Index.Fill(table, handle, file, superblock, start, chunkBytes, layout.Filters.Count > 0, cancellationToken) ? table : null;
             default:
                 return null;
         }

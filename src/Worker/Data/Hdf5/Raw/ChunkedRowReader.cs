@@ -65,7 +65,7 @@ internal sealed class ChunkedRowReader : IRowReader
         {
             for (long inner = 0; inner < innerChunks; inner++)
             {
-                long linear = g0 * innerChunks + inner, offset = _table.Offsets[linear], length;
+                long linear = g0 * innerChunks + inner, offset = _table.Offset(linear), length;
                 if (offset == ChunkTable.Missing)
                 {
                     continue;
@@ -79,7 +79,7 @@ internal sealed class ChunkedRowReader : IRowReader
                 }
                 else
                 {
-                    length = _table.StoredSizes[linear];
+                    length = _table.StoredSize(linear);
                 }
                 if (pendingLength > 0 && pendingOffset + pendingLength == offset)
                 {
@@ -101,7 +101,7 @@ internal sealed class ChunkedRowReader : IRowReader
         {
             long chunk = row / c0, rows = Math.Min(end, (chunk + 1) * c0) - row;
             long target = (row - firstRow) * _rowBytes, length = rows * _rowBytes;
-            long offset = _table.Offsets[chunk];
+            long offset = _table.Offset(chunk);
             if (offset == ChunkTable.Missing)
             {
                 Flush(destination, pendingOffset, pendingLength, pendingTarget);
@@ -225,7 +225,7 @@ internal sealed class ChunkedRowReader : IRowReader
         {
             return cached;
         }
-        long offset = _table.Offsets[linear];
+        long offset = _table.Offset(linear);
         if (offset == ChunkTable.Missing)
         {
             return null;
@@ -240,11 +240,11 @@ internal sealed class ChunkedRowReader : IRowReader
             }
             else
             {
-                int stored = checked((int)_table.StoredSizes[linear]);
+                int stored = checked((int)_table.StoredSize(linear));
                 Ensure(ref _stored, stored);
                 Ensure(ref _scratch, _chunkBytes);
                 FileBytes.ReadExactly(_handle, _stored.AsSpan(0, stored), offset, _file);
-                _decoder.Decode(_stored, stored, _table.FilterMasks[linear], data, _scratch, _chunkBytes);
+                _decoder.Decode(_stored, stored, _table.FilterMask(linear), data, _scratch, _chunkBytes);
             }
             return data;
         }

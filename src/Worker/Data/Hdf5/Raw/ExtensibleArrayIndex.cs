@@ -17,7 +17,7 @@ internal static class ExtensibleArrayIndex
 {
     /// <summary>Fills <paramref name="table"/>; false when the array is laid out in a way this reader does not know.</summary>
     public static bool Fill(ChunkTable table, SafeFileHandle handle, string file, Superblock sb, long headerOffset,
-        ulong[] maxShape, long chunkBytes, bool filtered)
+        ulong[] maxShape, long chunkBytes, bool filtered, CancellationToken cancellationToken = default)
     {
         if (!ElementOrder(table, maxShape, out var axes, out var strides))
         {
@@ -37,6 +37,12 @@ internal static class ExtensibleArrayIndex
         {
             return false;
         }
+        if (maxElementBits is < 1 or > 62 || pageBits > 30 || BitOperations.Log2((uint)dataBlockMinElements) > maxElementBits)
+        {
+            throw new InvalidDataException($"{Path.GetFileName(file)}: the extensible array declares 2^{maxElementBits} elements in pages of 2^{pageBits}");
+        }
+        // Elements past the current extent's chunks are never read, whatever the header claims was set.
+        maxIndexSet = Math.Min(maxIndexSet, (ulong)(strides[0] * table.Grid[axes[0]]));
         if (FileBytes.IsUndefined(indexBlock, o) || maxIndexSet == 0)
         {
             return true; // nothing written yet: every chunk reads as fill value
@@ -49,7 +55,8 @@ internal static class ExtensibleArrayIndex
         int indexDataBlocks = 2 * (superBlockMinPointers - 1);
         int secondaryBlocks = superBlocks - indexSuperBlocks;
         int prefix = 4 + 1 + 1 + o;
-        var index = new byte[prefix + indexElements * elementSize + (indexDataBlocks + secondaryBlocks) * o];
+        var index = FileBytes.Sized(handle, prefix + (long)indexElements * elementSize + (long)(indexDataBlocks + secondaryBlocks) * o,
+            (long)(sb.BaseAddress + indexBlock), file);
         FileBytes.ReadExactly(handle, index, (long)(sb.BaseAddress + indexBlock), file);
         Expect(index, "EAIB", file);
         array.Decode(0, indexElements, index.AsSpan(prefix));
@@ -61,6 +68,7 @@ internal static class ExtensibleArrayIndex
         int dataBlock = 0;
         for (int s = 0; s < superBlocks && start < maxIndexSet; s++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             long blocks = 1L << (s / 2), blockElements = (1L << ((s + 1) / 2)) * dataBlockMinElements;
             bool paged = blockElements > pageElements;
             if (s < indexSuperBlocks)
@@ -82,12 +90,13 @@ internal static class ExtensibleArrayIndex
                 long pages = paged ? blockElements / pageElements : 0;
                 // Room for each block's page bits rounded up to whole bytes, though the bits are numbered across blocks.
                 int bitmapBytes = (int)(blocks * ((pages + 7) / 8));
-                var block = new byte[prefix + arrayOffsetSize + bitmapBytes + blocks * o];
+                var block = FileBytes.Sized(handle, prefix + arrayOffsetSize + (long)bitmapBytes + blocks * o, (long)(sb.BaseAddress + secondary), file);
                 FileBytes.ReadExactly(handle, block, (long)(sb.BaseAddress + secondary), file);
                 Expect(block, "EASB", file);
                 var bitmap = block.AsSpan(prefix + arrayOffsetSize, bitmapBytes).ToArray();
-                for (long b = 0; b < blocks; b++)
+                for (long b = 0; b < blocks && start + (ulong)(b * blockElements) < maxIndexSet; b++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     ulong address = FileBytes.ReadUInt(block.AsSpan(prefix + arrayOffsetSize + bitmapBytes + (int)b * o), o);
                     array.ReadDataBlock(handle, file, address, start + (ulong)(b * blockElements), blockElements,
                         prefix + arrayOffsetSize, paged ? new Pages(pageElements, bitmap, b * pages) : null);
@@ -152,14 +161,14 @@ internal static class ExtensibleArrayIndex
             long offset = (long)(sb.BaseAddress + address);
             if (pages is null)
             {
-                var block = new byte[prefix + count * elementSize];
+                var block = FileBytes.Sized(handle, prefix + count * elementSize, offset, file);
                 FileBytes.ReadExactly(handle, block, offset, file);
                 Expect(block, "EADB", file);
                 Decode(first, count, block.AsSpan(prefix));
                 return;
             }
             // Paged: the block's prefix and its checksum, then pages of elements, each followed by its checksum.
-            var page = new byte[pages.Elements * elementSize];
+            var page = FileBytes.Sized(handle, pages.Elements * elementSize, offset, file);
             long pagesStart = offset + prefix + 4;
             for (long p = 0; p < count / pages.Elements; p++)
             {

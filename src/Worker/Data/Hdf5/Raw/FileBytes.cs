@@ -37,6 +37,21 @@ internal static partial class FileBytes
         }
     }
 
+    /// <summary>
+    /// A buffer for <paramref name="length"/> bytes the format says lie at <paramref name="offset"/>, allocated
+    /// only when the file holds them: a forged count in a few-KB file must not become gigabytes of memory.
+    /// </summary>
+    public static byte[] Sized(SafeFileHandle handle, long length, long offset, string file)
+    {
+        long fileLength = RandomAccess.GetLength(handle);
+        if (length < 0 || offset < 0 || offset > fileLength || length > fileLength - offset || length > Array.MaxLength)
+        {
+            throw new EndOfStreamException($"{Path.GetFileName(file)}: the index declares {length} bytes at byte {offset} " +
+                $"but the file has {fileLength}: the file is damaged or truncated.");
+        }
+        return new byte[length];
+    }
+
     /// <summary>An unsigned integer of 1 to 8 bytes, as offsets and lengths are stored.</summary>
     public static ulong ReadUInt(ReadOnlySpan<byte> source, int size)
     {

@@ -10,7 +10,7 @@ namespace WebTrainer.Worker.Data.Hdf5.Raw;
 internal static class FixedArrayIndex
 {
     public static void Fill(ChunkTable table, SafeFileHandle handle, string file, Superblock sb, long headerOffset,
-        long chunkBytes, bool filtered)
+        long chunkBytes, bool filtered, CancellationToken cancellationToken = default)
     {
         int o = sb.OffsetSize, l = sb.LengthSize;
         var header = new byte[4 + 4 + l + o + 4];
@@ -28,11 +28,15 @@ internal static class FixedArrayIndex
             throw new InvalidDataException($"fixed array has {entries} entries for {table.Count} chunks");
         }
         long blockOffset = (long)(sb.BaseAddress + dataBlock);
+        if (pageBits >= 32)
+        {
+            throw new InvalidDataException($"{Path.GetFileName(file)}: the fixed array declares pages of 2^{pageBits} entries");
+        }
         ulong perPage = 1UL << pageBits;
         int sizeLength = entrySize - o - 4;
         if (entries <= perPage)
         {
-            var block = new byte[4 + 2 + o + (int)entries * entrySize];
+            var block = FileBytes.Sized(handle, 4 + 2 + o + (long)entries * entrySize, blockOffset, file);
             FileBytes.ReadExactly(handle, block, blockOffset, file);
             Expect(block, "FADB", file);
             Decode(table, 0, (long)entries, block.AsSpan(6 + o), sb, entrySize, sizeLength, chunkBytes, filtered);
@@ -40,15 +44,16 @@ internal static class FixedArrayIndex
         }
         long pages = (long)((entries + perPage - 1) / perPage);
         int bitmapBytes = (int)((pages + 7) / 8);
-        var prefix = new byte[4 + 2 + o + bitmapBytes + 4];
+        var prefix = FileBytes.Sized(handle, 4 + 2 + o + (long)bitmapBytes + 4, blockOffset, file);
         FileBytes.ReadExactly(handle, prefix, blockOffset, file);
         Expect(prefix, "FADB", file);
         var bitmap = prefix.AsSpan(6 + o, bitmapBytes);
         long pageOffset = blockOffset + prefix.Length;
         long pageStride = (long)perPage * entrySize + 4;
-        var page = new byte[(long)perPage * entrySize];
+        var page = FileBytes.Sized(handle, (long)perPage * entrySize, pageOffset, file);
         for (long p = 0; p < pages; p++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if ((bitmap[(int)(p / 8)] & (0x80 >> (int)(p % 8))) == 0)
             {
                 continue; // page never written: its chunks read as fill value

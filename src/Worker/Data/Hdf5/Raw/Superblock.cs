@@ -24,9 +24,14 @@ internal sealed record Superblock(int OffsetSize, int LengthSize, ulong BaseAddr
                 continue;
             }
             int version = buffer[8];
+            if (version > 3)
+            {
+                throw new InvalidDataException($"{Path.GetFileName(file)} has a superblock of unknown version {version}");
+            }
             if (version <= 1)
             {
                 int offsetSize = buffer[13], lengthSize = buffer[14];
+                CheckSizes(file, offsetSize, lengthSize);
                 // v0: 24 fixed bytes then K values (4) and flags (4); v1 adds 4 more bytes of K values.
                 // Then base address, free-space address, end-of-file address.
                 int baseAt = version == 0 ? 24 : 28;
@@ -35,8 +40,18 @@ internal sealed record Superblock(int OffsetSize, int LengthSize, ulong BaseAddr
             }
             // v2/v3: base address, superblock extension address, end-of-file address.
             int size = buffer[9];
+            CheckSizes(file, size, buffer[10]);
             return new Superblock(size, buffer[10], FileBytes.ReadUInt(buffer[12..], size), FileBytes.ReadUInt(buffer[(12 + 2 * size)..], size));
         }
         throw new InvalidDataException($"{Path.GetFileName(file)} has no HDF5 superblock");
+    }
+
+    /// <summary>The format allows offsets and lengths of 2, 4 or 8 bytes; anything else is a damaged superblock.</summary>
+    private static void CheckSizes(string file, int offsetSize, int lengthSize)
+    {
+        if (offsetSize is not (2 or 4 or 8) || lengthSize is not (2 or 4 or 8))
+        {
+            throw new InvalidDataException($"{Path.GetFileName(file)}: the superblock declares {offsetSize}-byte offsets and {lengthSize}-byte lengths");
+        }
     }
 }
