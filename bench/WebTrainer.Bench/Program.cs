@@ -47,7 +47,7 @@ static int Usage()
           fit      --data FILE [--arch small_cnn] [--epochs 5] [--batch 64] [--lr 0.001] [--threads 2] [--run-dir DIR]
                    [--max-samples N] [--readers 2] [--training-thread dedicated|pool]
           compare  [--data fashion-mnist|synthetic64|FILE] [--arch small_cnn|resnet18] [--epochs 5] [--batch 128] [--lr 0.001]
-                   [--threads 2] [--pairs 2] [--max-samples N] [--python /usr/bin/python3] [--pytorch on|off]
+                   [--threads 2] [--pairs 2] [--max-samples N] [--python /usr/bin/python3] [--pytorch on|off] [--pytorch-passive off|on]
                    [--variants "name:KEY=VALUE,--fit-option=value;..."]
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]
         """);

@@ -35,7 +35,7 @@ internal static class CompareCommand
         var sides = new List<CompareSide> { CompareSide.WebTrainer("webtrainer", threads, common) };
         sides.AddRange(CompareSide.Variants(options.Text("variants"), threads, common));
         var python = options.Text("python", "/usr/bin/python3");
-        var torch = options.Text("pytorch", "on") == "off" ? null : CompareSide.PyTorch(python, common);
+        var torch = options.Text("pytorch", "on") == "off" ? null : CompareSide.PyTorch("pytorch", python, common);
         if (torch is null || !CompareSide.HasPyTorch(python))
         {
             Console.WriteLine($"PyTorch side skipped: {(torch is null ? "--pytorch off" : $"{python} cannot import torch and h5py (Debian: apt-get install python3-torch python3-h5py python3-torchvision)")}");
@@ -44,6 +44,11 @@ internal static class CompareCommand
         else
         {
             sides.Add(torch);
+            if (options.Text("pytorch-passive", "off") == "on")
+            {
+                // The reference with the run process's OpenMP waiting, to tell what that setting alone is worth to PyTorch.
+                sides.Add(CompareSide.PyTorch("pytorch-passive", python, common, new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "PASSIVE" }));
+            }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -61,10 +61,11 @@ internal sealed class CompareSide(string name, string file, IReadOnlyList<string
         }
     }
 
-    public static CompareSide PyTorch(string python, IReadOnlyList<string> common)
+    /// <summary>The reference as a user runs it (this environment), or with <paramref name="environment"/>'s changes.</summary>
+    public static CompareSide PyTorch(string name, string python, IReadOnlyList<string> common, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "scripts", "torch_reference.py");
-        return new("pytorch", python, [script, .. common], new Dictionary<string, string?>(), runDirectory: false);
+        return new(name, python, [script, .. common], environment ?? new Dictionary<string, string?>(), runDirectory: false);
     }
 
     public static bool HasPyTorch(string python)
