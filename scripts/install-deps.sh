@@ -2,12 +2,13 @@
 # Installs the Debian packages WebTrainer needs that this machine lacks.
 #   scripts/install-deps.sh run    PostgreSQL server, Fashion-MNIST sample
 #   scripts/install-deps.sh test   the above plus headless Chromium for browser tests, docker-compose to check the compose file,
-#                                  and Debian's PyTorch + torchvision for the tests that load our .pt/safetensors exports in PyTorch
+#                                  and Debian's PyTorch + torchvision for the tests that load our .pt/safetensors exports in PyTorch,
+#                                  with h5py for bench compare's PyTorch side (which also wants libopenblas0-openmp: bench/README.md)
 set -euo pipefail
 purpose=${1:-run}
 
 packages=(postgresql dataset-fashion-mnist)
-if [ "$purpose" = test ]; then packages+=(chromium docker-compose python3-torch python3-torchvision python3-numpy); fi
+if [ "$purpose" = test ]; then packages+=(chromium docker-compose python3-torch python3-torchvision python3-numpy python3-h5py); fi
 
 missing=()
 for p in "${packages[@]}"; do

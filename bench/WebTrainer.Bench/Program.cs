@@ -26,6 +26,7 @@ return args.FirstOrDefault() switch
     IsolatedTrainingBenchmark.Command => await IsolatedTrainingBenchmark.RunOneAsync(args[1..], cancel.Token),
     "memory" => await MemoryBenchmark.RunAsync(args[1..], cancel.Token),
     "fit" => await FitCommand.RunAsync(args[1..], cancel.Token),
+    "compare" => await CompareCommand.RunAsync(args[1..], cancel.Token),
     "load" => await LoadBenchmark.RunAsync(args[1..], cancel.Token),
     "augment" => await AugmentBenchmark.RunAsync(args[1..], cancel.Token),
     _ => Usage(),
@@ -45,6 +46,10 @@ static int Usage()
                    [--models small_cnn,resnet18,resnet50] [--batches float32,uint8] [--workaround on,off]
           memory   [--epochs 20] [--threads 2]
           fit      --data FILE [--arch small_cnn] [--epochs 5] [--batch 64] [--lr 0.001] [--threads 2] [--run-dir DIR]
+                   [--max-samples N] [--readers 2] [--training-thread dedicated|pool]
+          compare  [--data fashion-mnist|synthetic64|FILE] [--arch small_cnn|resnet18] [--epochs 5] [--batch 128] [--lr 0.001]
+                   [--threads 2] [--pairs 2] [--max-samples N] [--python /usr/bin/python3] [--pytorch on|off] [--pytorch-passive off|on]
+                   [--variants "name:KEY=VALUE,--fit-option=value;..."]
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]
         """);
     return 2;

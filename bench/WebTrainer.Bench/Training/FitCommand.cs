@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using WebTrainer.Shared.Jobs;
+using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training;
 
@@ -10,6 +12,7 @@ namespace WebTrainer.Bench.Training;
 /// <c>fit</c>: one real training run from the console, e.g. the small CNN on Fashion-MNIST for 5
 /// epochs (<c>--data fashion-mnist</c> writes it from Debian's package first). Prints each epoch,
 /// the test accuracy and the wall time. With <c>--run-dir</c> it checkpoints, resumes and saves the model.
+/// The last line, <c>RESULT {json}</c>, is what <c>compare</c> reads (<see cref="FitResult"/>).
 /// </summary>
 internal static class FitCommand
 {
@@ -34,10 +37,13 @@ internal static class FitCommand
             Device = "cpu",
         });
         var sink = new ConsoleSink();
-        var training = TrainingData.Open(file, spec.Dataset);
+        int maxSamples = options.Int("max-samples", 0);
+        var training = TrainingData.Open(file, spec.Dataset, maxSamples);
+        // The Worker's defaults, as a run process gets them.
+        var settings = new TrainerSettings { Device = "cpu", RunDirectory = options.Text("run-dir"), Readers = options.Int("readers", 2) };
         var wall = Stopwatch.StartNew();
-        var test = await new Trainer(new TrainerSettings { Device = "cpu", RunDirectory = options.Text("run-dir") }, sink)
-            .RunAsync(spec, training, cancellationToken);
+        Task<TestResults?> Train() => new Trainer(settings, sink).RunAsync(spec, training, cancellationToken);
+        var test = options.Text("training-thread", "dedicated") == "pool" ? await Train() : await TrainingThread.RunAsync(Train);
         wall.Stop();
 
         var epochs = sink.Epochs;
@@ -50,6 +56,7 @@ internal static class FitCommand
             Console.WriteLine("per-class accuracy: " + string.Join(", ",
                 test.Classes.Zip(test.PerClassAccuracy, (name, accuracy) => string.Create(CultureInfo.InvariantCulture, $"{name} {accuracy:P1}"))));
         }
+        Console.WriteLine(FitResult.Marker + JsonSerializer.Serialize(FitResult.Of(spec.Model.Architecture, epochs, test, wall.Elapsed), FitResult.Json));
         return 0;
     }
 }

@@ -80,11 +80,7 @@ internal sealed partial class RunProcess : IAsyncDisposable
         info.ArgumentList.Add(RunProtocol.Command);
         info.ArgumentList.Add(jobId.ToString(CultureInfo.InvariantCulture));
         info.ArgumentList.Add(attempt.ToString(CultureInfo.InvariantCulture));
-        // OpenMP sizes its pool when libtorch loads, before any setting in code can apply.
-        if (!info.Environment.ContainsKey("OMP_NUM_THREADS"))
-        {
-            info.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        }
+        RunEnvironment.Apply(info.Environment, threads);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var run = new RunProcess(process, jobId, logger);
         process.OutputDataReceived += (_, e) => run.OnStdout(e.Data);

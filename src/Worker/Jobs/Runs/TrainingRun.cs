@@ -60,7 +60,7 @@ internal sealed partial class TrainingRun(
                 PretrainedWeightsFile = spec.Model.PretrainedWeights is { } weights ? dataRoots.ResolveExisting(weights) : null,
                 Position = at,
             };
-            var test = await new Trainer(settings, sink).RunAsync(spec, data, token);
+            var test = await TrainingThread.RunAsync(() => new Trainer(settings, sink).RunAsync(spec, data, token));
             if (test is not null)
             {
                 sink.Event("info", $"Test accuracy {test.Accuracy:P2} (loss {test.Loss:F4})");
