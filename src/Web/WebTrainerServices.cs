@@ -43,8 +43,12 @@ internal static class WebTrainerServices
         services.AddScoped<JobSubmitter>();
         services.AddSingleton<PredictorCache>();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
-            .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive").ValidateOnStart();
+            .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive")
+            .Validate(o => o.PartialMaxAge > TimeSpan.Zero && o.PartialSweepInterval > TimeSpan.Zero,
+                "Uploads:PartialMaxAge and Uploads:PartialSweepInterval must be positive")
+            .ValidateOnStart();
         services.AddSingleton<DatasetUploader>();
+        services.AddHostedService<PartialUploadCleaner>();
         services.AddScoped<OptimizeSubmitter>();
         services.AddSingleton<SamplePreview>();
         services.AddScoped<JobCommands>();

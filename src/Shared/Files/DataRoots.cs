@@ -54,6 +54,15 @@ public sealed partial class DataRoots(IOptions<DataRootOptions> options)
         return candidate;
     }
 
+    /// <summary>
+    /// The roots other than <paramref name="rootIndex"/> that already hold a file named <paramref name="relative"/>:
+    /// a new file of that name in <paramref name="rootIndex"/> would hide theirs, or be hidden, as
+    /// <see cref="ResolveExisting"/> takes the first root that has the name.
+    /// </summary>
+    public IReadOnlyList<(int Root, string Path)> ExistingElsewhere(string relative, int rootIndex) =>
+        Candidates(relative).Select((path, index) => (Root: index, Path: path))
+            .Where(c => c.Root != rootIndex && File.Exists(c.Path)).ToList();
+
     /// <summary>The name of <paramref name="fullPath"/> relative to the root that holds it.</summary>
     public string RelativeName(string fullPath)
     {

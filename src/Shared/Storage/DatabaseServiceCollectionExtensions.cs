@@ -23,6 +23,7 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton<WorkerRepository>();
         services.AddSingleton<QueueRepository>();
         services.AddSingleton<SweepRepository>();
+        services.AddSingleton<DatasetFileRepository>();
         services.AddSingleton<QueueForecast>();
         services.AddSingleton<PostgresListener>();
         return services;

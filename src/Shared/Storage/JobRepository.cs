@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
@@ -11,20 +12,21 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "id, name, owner, spec::text AS spec, status, queue, hangfire_job_id, cancel_requested, created_at, started_at, " +
-        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, run_key, attempts, kind, optimize::text AS optimize";
+        "finished_at, worker_name, epoch, total_epochs, best_val_accuracy, error, test_results::text AS test_results, priority, run_key, attempts, kind, optimize::text AS optimize, dataset_identity::text AS dataset_identity";
 
     static JobRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task<long> CreateAsync(JobSpec spec, string owner, string queue, CancellationToken cancellationToken)
+    /// <summary>Stores a queued job; <paramref name="identity"/> is the dataset file it was validated against, which its run checks.</summary>
+    public async Task<long> CreateAsync(JobSpec spec, string owner, string queue, DatasetFileIdentity? identity, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO jobs (name, owner, spec, status, queue, total_epochs)
-            VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, @Epochs)
+            INSERT INTO jobs (name, owner, spec, status, queue, total_epochs, dataset_identity)
+            VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, @Epochs, CAST(@Identity AS jsonb))
             RETURNING id
             """,
-            new { spec.Name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, spec.Training.Epochs },
+            new { spec.Name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, spec.Training.Epochs, Identity = IdentityJson(identity) },
             cancellationToken: cancellationToken));
     }
 
@@ -32,7 +34,8 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
     /// Stores an optimise job. Its <c>spec</c> carries the name, the input file and "optimize" as the
     /// model, so the jobs list, its search and the queue forecast need no second case.
     /// </summary>
-    public async Task<long> CreateOptimizeAsync(string name, OptimizeSpec optimize, string owner, string queue, CancellationToken cancellationToken)
+    public async Task<long> CreateOptimizeAsync(
+        string name, OptimizeSpec optimize, string owner, string queue, DatasetFileIdentity? identity, CancellationToken cancellationToken)
     {
         var spec = new JobSpec
         {
@@ -44,11 +47,15 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO jobs (name, owner, spec, status, queue, total_epochs, kind, optimize)
-            VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, 1, 'optimize', CAST(@Optimize AS jsonb))
+            INSERT INTO jobs (name, owner, spec, status, queue, total_epochs, kind, optimize, dataset_identity)
+            VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, 1, 'optimize', CAST(@Optimize AS jsonb), CAST(@Identity AS jsonb))
             RETURNING id
             """,
-            new { Name = name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, Optimize = ContractJson.Serialize(optimize) },
+            new
+            {
+                Name = name, Owner = owner, Spec = ContractJson.Serialize(spec), Queue = queue, Optimize = ContractJson.Serialize(optimize),
+                Identity = IdentityJson(identity),
+            },
             cancellationToken: cancellationToken));
     }
 
@@ -223,6 +230,8 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             "SELECT coalesce((SELECT cancel_requested FROM jobs WHERE id = @Id), true)", new { Id = id },
             cancellationToken: cancellationToken));
     }
+
+    internal static string? IdentityJson(DatasetFileIdentity? identity) => identity is null ? null : ContractJson.Serialize(identity);
 
     internal static string StatusPayload(long id, JobStatus status) =>
         ContractJson.Serialize(new JobUpdate { JobId = id, Kind = JobUpdateKind.Status, Status = status });

@@ -1,3 +1,4 @@
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Metrics;
@@ -29,10 +30,14 @@ internal sealed class JobRow
     public int Attempts { get; set; }
     public string Kind { get; set; } = JobKinds.Train;
     public string? Optimize { get; set; }
+    public string? DatasetIdentity { get; set; }
 
     public JobStatus ParsedStatus => Enum.Parse<JobStatus>(Status);
 
     public JobSpec ParsedSpec => ContractJson.Deserialize<JobSpec>(Spec);
+
+    /// <summary>The dataset file the job was validated against; null for jobs queued before it was recorded.</summary>
+    public DatasetFileIdentity? ParsedDatasetIdentity => DatasetIdentity is null ? null : ContractJson.Deserialize<DatasetFileIdentity>(DatasetIdentity);
 
     public OptimizeSpec? ParsedOptimize => Optimize is null ? null : ContractJson.Deserialize<OptimizeSpec>(Optimize);
 

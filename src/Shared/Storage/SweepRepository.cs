@@ -46,14 +46,15 @@ public sealed class SweepRepository(NpgsqlDataSource dataSource)
         {
             ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO jobs (name, owner, spec, status, queue, total_epochs, sweep_id, sweep_index, sweep_values)
-                VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, @Epochs, @SweepId, @Index, CAST(@Values AS jsonb))
+                INSERT INTO jobs (name, owner, spec, status, queue, total_epochs, sweep_id, sweep_index, sweep_values, dataset_identity)
+                VALUES (@Name, @Owner, CAST(@Spec AS jsonb), 'Queued', @Queue, @Epochs, @SweepId, @Index, CAST(@Values AS jsonb), CAST(@Identity AS jsonb))
                 RETURNING id
                 """,
                 new
                 {
                     job.Spec.Name, Owner = owner, Spec = ContractJson.Serialize(job.Spec), job.Queue, job.Spec.Training.Epochs,
                     SweepId = sweepId, job.Index, Values = ContractJson.Serialize(job.Values),
+                    Identity = JobRepository.IdentityJson(job.DatasetIdentity),
                 },
                 transaction, cancellationToken: cancellationToken)));
         }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using WebTrainer.Shared.Files;
+using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Data;
 
 namespace WebTrainer.Web.Datasets;
@@ -19,12 +20,14 @@ internal static class DatasetsApi
         group.MapGet("/preview", Preview).WithSummary("One image of a dataset as PNG: ?file=F&dataset=train_img&index=0");
         group.MapPost("/preview", PreviewAugmented).WithSummary("One image as the train split's augmentation would show it at an epoch, as PNG");
         group.MapPost("/upload", Upload).DisableAntiforgery()
-            .WithSummary("Upload an HDF5 file (raw body or multipart field 'file'), streamed to disk: ?name=food.h5[&overwrite=true]");
+            .WithSummary("Upload an HDF5 file (raw body or multipart field 'file'), streamed to disk: ?name=food.h5[&overwrite=true]; only its owner or an admin may overwrite");
+        group.MapDelete("/", Delete).WithSummary("Delete an HDF5 file from the data roots: ?file=food.h5; only its owner or an admin may");
         group.MapOptimize();
         return group;
     }
 
-    internal static Ok<IReadOnlyList<DatasetFileInfo>> ListFiles(DataRoots roots) => TypedResults.Ok(Files(roots));
+    internal static async Task<Ok<IReadOnlyList<DatasetFileInfo>>> ListFiles(DataRoots roots, DatasetFileRepository owners, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await FilesWithOwnersAsync(roots, owners, cancellationToken));
 
     internal static async Task<Results<Ok<Shared.Datasets.DatasetFileSummary>, ProblemHttpResult>> Inspect(
         DataRoots roots, CancellationToken cancellationToken, [FromQuery] string? file = null)
@@ -111,10 +114,16 @@ internal static class DatasetsApi
         }
         try
         {
-            var outcome = await uploader.SaveAsync(name, body, overwrite, cancellationToken);
+            var user = UploadingUser.Of(context.User);
+            // A multipart body's length includes its boundaries, so only a raw body's length is the file's.
+            var declared = ReferenceEquals(body, request.Body) ? request.ContentLength : null;
+            var outcome = await uploader.SaveAsync(name, body, overwrite, user, declared, cancellationToken);
             return outcome.Kind switch
             {
-                "saved" => TypedResults.Created($"/api/datasets/{Uri.EscapeDataString(name)}", Describe(roots, uploader.Target(name))),
+                "saved" => TypedResults.Created($"/api/datasets/{Uri.EscapeDataString(name)}", Describe(roots, uploader.Target(name)) with { Owner = user.Email }),
+                "forbidden" => Problem(StatusCodes.Status403Forbidden, "Not your file", outcome.Problem!),
+                "shadowed" => Problem(StatusCodes.Status409Conflict, "The name exists in another data root", outcome.Problem!),
+                "over-quota" => Problem(StatusCodes.Status413PayloadTooLarge, "Upload quota exceeded", outcome.Problem!),
                 "exists" => Problem(StatusCodes.Status409Conflict, "The file exists", $"'{name}' already exists in the data root; add overwrite=true to replace it."),
                 "too-large" => TooLarge(uploader.MaxBytes, null),
                 "empty" => Problem(StatusCodes.Status400BadRequest, "Empty upload", $"'{name}': the upload has no bytes."),
@@ -124,6 +133,20 @@ internal static class DatasetsApi
         catch (DataPathException ex)
         {
             return Problem(StatusCodes.Status400BadRequest, "Bad file name", ex.Message);
+        }
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        HttpContext context, DatasetUploader uploader, CancellationToken cancellationToken, [FromQuery] string? file = null)
+    {
+        try
+        {
+            var outcome = await uploader.DeleteAsync(file ?? "", UploadingUser.Of(context.User), cancellationToken);
+            return outcome.Kind == "deleted" ? TypedResults.NoContent() : Problem(StatusCodes.Status403Forbidden, "Not your file", outcome.Problem!);
+        }
+        catch (DataPathException ex)
+        {
+            return Problem(StatusCodes.Status404NotFound, "No such file", ex.Message);
         }
     }
 
@@ -137,6 +160,17 @@ internal static class DatasetsApi
         var info = new FileInfo(fullPath);
         var index = roots.Roots.ToList().FindIndex(r => fullPath.StartsWith(r + "/", StringComparison.Ordinal));
         return new DatasetFileInfo(roots.RelativeName(fullPath), index, info.Length, info.LastWriteTimeUtc);
+    }
+
+    /// <summary>The files under the data roots with who uploaded each; files nobody uploaded are the admins'.</summary>
+    internal static async Task<IReadOnlyList<DatasetFileInfo>> FilesWithOwnersAsync(DataRoots roots, DatasetFileRepository owners, CancellationToken cancellationToken)
+    {
+        var files = await Task.Run(() => Files(roots), cancellationToken);
+        var recorded = (await owners.ListAsync(cancellationToken)).ToDictionary(o => (o.Root, o.Path));
+        return files.Select(f => f with
+        {
+            Owner = DatasetUploader.OwnerLabel(recorded.GetValueOrDefault((roots.Roots[f.Root], f.File))),
+        }).ToList();
     }
 
     internal static IReadOnlyList<DatasetFileInfo> Files(DataRoots roots)

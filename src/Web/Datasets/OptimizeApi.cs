@@ -17,7 +17,7 @@ internal static class OptimizeApi
     internal static async Task<Results<Created<JobCreated>, ValidationProblem, Conflict<ProblemDetails>>> Optimize(
         OptimizeRequest request, OptimizeSubmitter submitter, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await submitter.SubmitAsync(request, JobsApi.Owner(context), cancellationToken);
+        var result = await submitter.SubmitAsync(request, UploadingUser.Of(context.User), cancellationToken);
         if (result.FieldErrors is not null)
         {
             return TypedResults.ValidationProblem(result.FieldErrors, title: "The optimise request is invalid");

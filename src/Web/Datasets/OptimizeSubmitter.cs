@@ -14,17 +14,19 @@ internal sealed record OptimizeSubmission(long? JobId, IDictionary<string, strin
 /// <summary>
 /// Checks an optimise request (input inside the data roots and readable, with image datasets; a new
 /// output name in the upload root, never an existing file) and queues it like a training job.
-/// The output goes to the upload root because uploads record no owner: the job's owner is who asked for it.
+/// The output goes to the upload root and is owned, from submission on, by whoever asked for it.
 /// </summary>
 internal sealed partial class OptimizeSubmitter(
     DataRoots dataRoots,
     DatasetUploader uploader,
     JobRepository jobs,
     QueueRepository queue,
+    DatasetFileRepository files,
     ILogger<OptimizeSubmitter> logger)
 {
-    public async Task<OptimizeSubmission> SubmitAsync(OptimizeRequest request, string owner, CancellationToken cancellationToken)
+    public async Task<OptimizeSubmission> SubmitAsync(OptimizeRequest request, UploadingUser user, CancellationToken cancellationToken)
     {
+        var owner = user.Email;
         var errors = new Dictionary<string, string[]>();
         if (!OptimizeLayouts.All.Contains(request.Layout))
         {
@@ -39,16 +41,19 @@ internal sealed partial class OptimizeSubmitter(
             errors["deflateLevel"] = ["deflate needs layout 'chunked'; contiguous datasets are stored uncompressed"];
         }
         string? input = null;
+        DatasetFileIdentity? identity = null;
         try
         {
             input = dataRoots.ResolveExisting(request.File);
+            // Taken before the input is read, like a training job's: the run refuses an input changed since.
+            identity = DatasetFileIdentity.Of(input);
             var problem = await Task.Run(() => CheckInput(input, cancellationToken), cancellationToken);
             if (problem is not null)
             {
                 errors["file"] = [problem];
             }
         }
-        catch (DataPathException ex)
+        catch (Exception ex) when (ex is DataPathException or IOException or UnauthorizedAccessException)
         {
             errors["file"] = [ex.Message];
         }
@@ -71,6 +76,11 @@ internal sealed partial class OptimizeSubmitter(
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' already exists in the upload root; it is never overwritten: name another output");
         }
+        if (dataRoots.ExistingElsewhere(outputName!, uploader.Root) is [var other, ..])
+        {
+            return new OptimizeSubmission(null, null,
+                $"'{outputName}' exists in data root {other.Root} ({other.Path}); the output would shadow it or be shadowed by it: name another output");
+        }
         if (await jobs.FindActiveOptimizeAsync(outputName!, uploader.Root, cancellationToken) is { } writer)
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' is being written by optimise job {writer}; name another output");
@@ -88,7 +98,10 @@ internal sealed partial class OptimizeSubmitter(
             Layout = request.Layout,
             DeflateLevel = request.DeflateLevel,
         };
-        var id = await jobs.CreateOptimizeAsync($"optimize {spec.Input}", spec, owner, JobQueues.Any, cancellationToken);
+        // Owned from now on, so no one else may write that name while the job waits; its size is known when the job has written it.
+        var root = dataRoots.Roots[uploader.Root];
+        await files.RecordAsync(root, Path.GetRelativePath(root, output!), user.Id, null, cancellationToken);
+        var id = await jobs.CreateOptimizeAsync($"optimize {spec.Input}", spec, owner, JobQueues.Any, identity, cancellationToken);
         await queue.WakeDispatcherAsync(cancellationToken);
         LogQueued(logger, id, spec.Input, spec.Output, owner);
         return new OptimizeSubmission(id, null, null);

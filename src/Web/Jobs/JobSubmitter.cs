@@ -25,6 +25,7 @@ internal sealed partial class JobSubmitter(
         {
             return SubmitResult.Invalid(errors);
         }
+        var identity = IdentifyDataset(spec);
         var (problem, warnings) = await CheckDatasetAsync(spec, cancellationToken);
         if (problem is not null)
         {
@@ -32,7 +33,7 @@ internal sealed partial class JobSubmitter(
         }
 
         var queue = JobQueues.ForDevice(spec.Training.Device);
-        var id = await jobs.CreateAsync(spec, owner, queue, cancellationToken);
+        var id = await jobs.CreateAsync(spec, owner, queue, identity, cancellationToken);
         // The job waits in the jobs table; the dispatcher hands it to Hangfire when a Worker is free.
         await queueRepository.WakeDispatcherAsync(cancellationToken);
         LogQueued(logger, id, spec.Name, owner, queue);
@@ -44,6 +45,23 @@ internal sealed partial class JobSubmitter(
     {
         var validation = await validator.ValidateAsync(spec, cancellationToken);
         return validation.IsValid ? null : validation.ToDictionary();
+    }
+
+    /// <summary>
+    /// The identity of the spec's dataset file, which its run compares with the file it opens. Taken before
+    /// the check reads the file, so a change during the check is caught too; null when the name does not
+    /// resolve or the file cannot be opened, which the check then reports.
+    /// </summary>
+    public DatasetFileIdentity? IdentifyDataset(JobSpec spec)
+    {
+        try
+        {
+            return DatasetFileIdentity.Of(dataRoots.ResolveExisting(spec.Dataset.File));
+        }
+        catch (Exception ex) when (ex is DataPathException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The dataset check of a submission, off the request thread; a problem means nothing may be queued.</summary>

@@ -36,6 +36,7 @@ internal sealed partial class SweepSubmitter(
         var warnings = new List<string>();
         // The dataset check reads the file; points that differ only in hyperparameters share its answer.
         var datasetChecks = new Dictionary<(DatasetSpec, int, string), (string? Problem, IReadOnlyList<string> Warnings)>();
+        var identities = new Dictionary<string, Shared.Files.DatasetFileIdentity?>(StringComparer.Ordinal);
         for (var i = 0; i < plan.Points.Count; i++)
         {
             var values = plan.Points[i];
@@ -61,6 +62,10 @@ internal sealed partial class SweepSubmitter(
                 }
                 continue;
             }
+            if (!identities.TryGetValue(spec.Dataset.File, out var identity))
+            {
+                identities[spec.Dataset.File] = identity = jobs.IdentifyDataset(spec);
+            }
             var key = (spec.Dataset, spec.Training.BatchSize, spec.Training.Sampling);
             if (!datasetChecks.TryGetValue(key, out var check))
             {
@@ -71,7 +76,7 @@ internal sealed partial class SweepSubmitter(
                 return new SweepSubmitResult(null, null, $"{name}: {check.Problem}");
             }
             warnings.AddRange(check.Warnings);
-            planned.Add(new PlannedJob(i + 1, spec, JobQueues.ForDevice(spec.Training.Device), values));
+            planned.Add(new PlannedJob(i + 1, spec, JobQueues.ForDevice(spec.Training.Device), values) { DatasetIdentity = identity });
         }
         if (fieldErrors.Count > 0)
         {

@@ -70,6 +70,11 @@ internal sealed partial class TrainingJob(
         int maxAttempts = queue.Value.MaxAttempts;
         while (true)
         {
+            // Every start checks, a resumed one too: the file may have been replaced while the job waited or its Worker was away.
+            if (DatasetChange(row) is { } change)
+            {
+                await FailAsync(jobId, reporter, change);
+            }
             int attempt = await DatabaseRetry.RunAsync(ct => jobs.BeginAttemptAsync(jobId, ct), null, CancellationToken.None);
             if (attempt > maxAttempts)
             {
@@ -108,6 +113,24 @@ internal sealed partial class TrainingJob(
                 await FailAsync(jobId, reporter, string.Create(CultureInfo.InvariantCulture,
                     $"The {Work} process {death}, on {attempt} attempt{(attempt == 1 ? "" : "s")}; see the job log"));
             }
+        }
+    }
+
+    /// <summary>Why the dataset file is not the one the job was validated against, or null (also for jobs queued before that was recorded).</summary>
+    private string? DatasetChange(JobRow row)
+    {
+        if (row.ParsedDatasetIdentity is not { } validated)
+        {
+            return null;
+        }
+        var name = row.ParsedSpec.Dataset.File;
+        try
+        {
+            return validated.Difference(DatasetFileIdentity.Of(dataRoots.ResolveExisting(name)), name);
+        }
+        catch (Exception ex) when (ex is DataPathException or IOException or UnauthorizedAccessException)
+        {
+            return $"dataset file {name} changed since this job was validated (it cannot be opened now: {ex.Message}); submit it again to validate the new file";
         }
     }
 

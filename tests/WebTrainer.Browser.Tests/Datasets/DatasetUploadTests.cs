@@ -26,6 +26,7 @@ public sealed class DatasetUploadTests(PostgresServer server, Chromium chromium,
         await Page.GetByTestId("upload-input").SetInputFilesAsync(good);
         await Expect(Page.GetByTestId("upload-message")).ToContainTextAsync("uploaded-stripes.h5 was uploaded");
         await Expect(Page.Locator("tr[data-file='uploaded-stripes.h5']")).ToBeVisibleAsync();
+        await Expect(Page.Locator("tr[data-file='uploaded-stripes.h5'] [data-testid='dataset-owner']")).ToHaveTextAsync(WebTrainerSystem.AdminEmail);
 
         await Page.GetByTestId("upload-input").SetInputFilesAsync(fake);
         await Expect(Page.GetByTestId("upload-message")).ToContainTextAsync("not a usable HDF5 file");
