@@ -3,6 +3,7 @@ using System.Globalization;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Bench.Training;
 

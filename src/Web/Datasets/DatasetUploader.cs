@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Files;
-using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Datasets;
 
@@ -9,7 +8,7 @@ namespace WebTrainer.Web.Datasets;
 /// Streams an uploaded HDF5 file to disk (never into memory) under a temporary name, checks that
 /// it is a readable HDF5 file, then moves it into place. A refused or broken upload leaves nothing.
 /// </summary>
-internal sealed class DatasetUploader(DataRoots roots, IOptions<UploadOptions> options)
+internal sealed class DatasetUploader(DataRoots roots, IOptions<UploadOptions> options, HelperClient helpers)
 {
     public static readonly string[] Extensions = [".h5", ".hdf5", ".hdf", ".he5"];
 
@@ -56,15 +55,13 @@ internal sealed class DatasetUploader(DataRoots roots, IOptions<UploadOptions> o
             {
                 return UploadOutcome.Empty;
             }
-            using (Hdf5Files.Open(temp))
+            // Opened by a helper process: a hostile upload can crash or exhaust that, not the Web.
+            if (await helpers.CheckHdf5Async(temp, name, cancellationToken) is { } problem)
             {
+                return UploadOutcome.NotHdf5(problem);
             }
             File.Move(temp, target, overwrite);
             return UploadOutcome.Saved;
-        }
-        catch (DatasetProblemException ex)
-        {
-            return UploadOutcome.NotHdf5(ex.Problem);
         }
         finally
         {

@@ -2,9 +2,7 @@ using WebTrainer.Shared.Datasets;
 using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Storage;
-using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Optimizing;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Datasets;
 
@@ -21,6 +19,7 @@ internal sealed partial class OptimizeSubmitter(
     DatasetUploader uploader,
     JobRepository jobs,
     QueueRepository queue,
+    HelperClient helpers,
     ILogger<OptimizeSubmitter> logger)
 {
     public async Task<OptimizeSubmission> SubmitAsync(OptimizeRequest request, string owner, CancellationToken cancellationToken)
@@ -42,7 +41,7 @@ internal sealed partial class OptimizeSubmitter(
         try
         {
             input = dataRoots.ResolveExisting(request.File);
-            var problem = await Task.Run(() => CheckInput(input, cancellationToken), cancellationToken);
+            var problem = await CheckInputAsync(input, request.File, cancellationToken);
             if (problem is not null)
             {
                 errors["file"] = [problem];
@@ -75,7 +74,7 @@ internal sealed partial class OptimizeSubmitter(
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' is being written by optimise job {writer}; name another output");
         }
-        if (File.Exists(OptimizeFiles.Partial(output!)))
+        if (File.Exists(OptimizePaths.Partial(output!)))
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' has a partial file of an earlier optimise job; name another output");
         }
@@ -111,16 +110,16 @@ internal sealed partial class OptimizeSubmitter(
         }
     }
 
-    private static string? CheckInput(string input, CancellationToken cancellationToken)
+    private async Task<string?> CheckInputAsync(string input, string name, CancellationToken cancellationToken)
     {
         try
         {
-            var summary = Hdf5Inspector.Inspect(input, cancellationToken);
+            var summary = await helpers.InspectAsync(input, name, cancellationToken);
             return summary.Datasets.Any(d => d.Role == DatasetRoles.Images)
                 ? null
                 : "has no image dataset (N,H,W,C or N,C,H,W or N,H,W of uint8, float16 or float32) to optimise";
         }
-        catch (DatasetProblemException ex)
+        catch (HelperRejectedException ex)
         {
             return ex.Message;
         }
