@@ -53,7 +53,7 @@ internal static partial class HelperFaults
         {
             var memory = (byte*)NativeMemory.Alloc(block);
             new Span<byte>(memory, block).Fill(1);
-            Thread.Sleep(5);
+            Thread.Sleep(20);
         }
     }
 
