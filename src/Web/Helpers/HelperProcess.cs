@@ -63,6 +63,12 @@ internal sealed partial class HelperProcess : IDisposable
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (limit / 4 * 3).ToString("X", CultureInfo.InvariantCulture);
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment[HelperProtocol.FaultVariable] = options.FaultInjection ? "1" : null;
+        // A helper parses hostile files: it gets no database or account secrets of the Web.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Database__", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         var helper = new HelperProcess(process, limit, logger);
         process.ErrorDataReceived += (_, e) =>
