@@ -9,7 +9,9 @@ root=$(pwd)
 scripts/install-deps.sh run
 
 echo "Building (Release)…"
+# The Web no longer references the Worker; it starts the Worker's `helper` command for HDF5 and images.
 dotnet build src/Web/WebTrainer.Web.csproj -c Release -v quiet -nologo -clp:ErrorsOnly
+dotnet build src/Worker/WebTrainer.Worker.csproj -c Release -v quiet -nologo -clp:ErrorsOnly
 bin_web="$root/src/Web/bin/Release/net10.0"
 bin_worker="$root/src/Worker/bin/Release/net10.0"
 
@@ -75,7 +77,7 @@ run_env="$root/.data/run.env"
 ASPNETCORE_ENVIRONMENT=Production setpriv --pdeathsig TERM -- dotnet "$bin_worker/WebTrainer.Worker.dll" &
 worker_pid=$!
 pids+=($worker_pid)
-ASPNETCORE_URLS="$url" setpriv --pdeathsig TERM -- dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
+ASPNETCORE_URLS="$url" Helpers__WorkerPath="$bin_worker/WebTrainer.Worker.dll" setpriv --pdeathsig TERM -- dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
 web_pid=$!
 pids+=($web_pid)
 

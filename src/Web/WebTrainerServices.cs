@@ -2,17 +2,18 @@ using FluentValidation;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Json;
 using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
 using WebTrainer.Web.Components;
 using WebTrainer.Web.Datasets;
 using WebTrainer.Web.Health;
+using WebTrainer.Web.Helpers;
 using WebTrainer.Web.Jobs;
 using WebTrainer.Web.Metrics;
 using WebTrainer.Web.Sweeps;
 using WebTrainer.Web.Workers;
-using WebTrainer.Worker.Jobs;
 
 namespace WebTrainer.Web;
 
@@ -41,7 +42,7 @@ internal static class WebTrainerServices
         services.AddOpenApi();
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<JobSubmitter>();
-        services.AddSingleton<PredictorCache>();
+        services.AddHelpers();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
             .Validate(o => o.MaxBytes > 0, "Uploads:MaxBytes must be positive")
             .Validate(o => o.PartialMaxAge > TimeSpan.Zero && o.PartialSweepInterval > TimeSpan.Zero,

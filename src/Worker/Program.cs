@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Jobs;
 using WebTrainer.Worker.Jobs.Runs;
@@ -8,6 +9,10 @@ using WebTrainer.Worker.Samples;
 if (args.Length > 0 && args[0] == "dataset")
 {
     return await DatasetCommand.RunAsync(args[1..], CancellationToken.None);
+}
+if (args.Length > 0 && args[0] == WebTrainer.Shared.Helpers.HelperProtocol.Command)
+{
+    return await WebTrainer.Worker.Helpers.HelperCommand.RunAsync(args[1..]);
 }
 if (args.Length > 0 && args[0] == RunProtocol.Command)
 {

@@ -50,6 +50,8 @@ public sealed class WebTrainerSystem : IAsyncDisposable
             ["JobQueue__QueuePollInterval"] = "00:00:01",
             ["OMP_NUM_THREADS"] = "1",
             ["DOTNET_gcServer"] = "0",
+            // The Web's helper processes (HDF5 inspection, previews, prediction) are this build's Worker.
+            ["Helpers__WorkerPath"] = RepoPaths.WorkerDll,
             ["Logging__LogLevel__Default"] = "Information",
             // The tests wait for Hangfire's "all the dispatchers started" line.
             ["Logging__LogLevel__Hangfire"] = "Information",

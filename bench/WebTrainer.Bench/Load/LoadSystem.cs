@@ -37,6 +37,7 @@ internal sealed class LoadSystem : IAsyncDisposable
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             ["Logging__LogLevel__Hangfire"] = "Information",
             ["ASPNETCORE_URLS"] = Address.ToString(),
+            ["Helpers__WorkerPath"] = RepoPaths.WorkerDll,
         };
         var web = ManagedProcess.StartDotnet("web", RepoPaths.WebDll, environment, "--contentRoot", RepoPaths.WebContentRoot);
         _processes.Add(web);

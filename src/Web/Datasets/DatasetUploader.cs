@@ -3,8 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Storage;
-using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Data.Hdf5;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Datasets;
 
@@ -14,7 +13,7 @@ namespace WebTrainer.Web.Datasets;
 /// The uploader becomes the file's owner: only they or an admin may replace or delete it, and its bytes
 /// count towards their quota. A name that exists in another data root is refused, as it would shadow that file.
 /// </summary>
-internal sealed class DatasetUploader(DataRoots roots, DatasetFileRepository files, IOptions<UploadOptions> options)
+internal sealed class DatasetUploader(DataRoots roots, DatasetFileRepository files, IOptions<UploadOptions> options, HelperClient helpers)
 {
     public static readonly string[] Extensions = [".h5", ".hdf5", ".hdf", ".he5"];
 
@@ -98,16 +97,14 @@ internal sealed class DatasetUploader(DataRoots roots, DatasetFileRepository fil
             {
                 return UploadOutcome.Empty;
             }
-            using (Hdf5Files.Open(temp))
+            // Opened by a helper process: a hostile upload can crash or exhaust that, not the Web.
+            if (await helpers.CheckHdf5Async(temp, name, cancellationToken) is { } problem)
             {
+                return UploadOutcome.NotHdf5(problem);
             }
             File.Move(temp, target, overwrite);
             await files.RecordAsync(root, path, user.Id, written, CancellationToken.None);
             return UploadOutcome.Saved;
-        }
-        catch (DatasetProblemException ex)
-        {
-            return UploadOutcome.NotHdf5(ex.Problem);
         }
         finally
         {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Storage;
-using WebTrainer.Worker.Data;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Datasets;
 
@@ -30,48 +30,47 @@ internal static class DatasetsApi
         TypedResults.Ok(await FilesWithOwnersAsync(roots, owners, cancellationToken));
 
     internal static async Task<Results<Ok<Shared.Datasets.DatasetFileSummary>, ProblemHttpResult>> Inspect(
-        DataRoots roots, CancellationToken cancellationToken, [FromQuery] string? file = null)
+        DataRoots roots, HelperClient helpers, CancellationToken cancellationToken, [FromQuery] string? file = null)
     {
         try
         {
             var path = roots.ResolveExisting(file ?? "");
-            return TypedResults.Ok(await Task.Run(() => Worker.Data.Hdf5.Hdf5Inspector.Inspect(path, cancellationToken), cancellationToken));
+            return TypedResults.Ok(await helpers.InspectAsync(path, file!, cancellationToken));
         }
         catch (DataPathException ex)
         {
             return Problem(StatusCodes.Status400BadRequest, "Bad file name", ex.Message);
         }
-        catch (Worker.Data.Hdf5.DatasetProblemException ex)
+        catch (HelperRejectedException ex)
         {
             return Problem(StatusCodes.Status400BadRequest, "The file cannot be read", ex.Message);
         }
     }
 
-    internal static Task<Results<FileContentHttpResult, ProblemHttpResult>> Preview(SamplePreview preview,
+    internal static Task<Results<FileContentHttpResult, ProblemHttpResult>> Preview(SamplePreview preview, CancellationToken cancellationToken,
         [FromQuery] string? file = null, [FromQuery] string? dataset = null, [FromQuery] long index = 0) =>
-        RenderAsync(preview, new PreviewRequest(file ?? "", dataset ?? "", index, null));
+        RenderAsync(preview, new PreviewRequest(file ?? "", dataset ?? "", index, null), cancellationToken);
 
-    internal static Task<Results<FileContentHttpResult, ProblemHttpResult>> PreviewAugmented(PreviewRequest request, SamplePreview preview) =>
-        RenderAsync(preview, request);
+    internal static Task<Results<FileContentHttpResult, ProblemHttpResult>> PreviewAugmented(PreviewRequest request, SamplePreview preview,
+        CancellationToken cancellationToken) =>
+        RenderAsync(preview, request, cancellationToken);
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RenderAsync(SamplePreview preview, PreviewRequest request)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RenderAsync(SamplePreview preview, PreviewRequest request,
+        CancellationToken cancellationToken)
     {
         try
         {
-            var png = await Task.Run(() => preview.Render(request.File, request.Dataset, [request.Index], request.Augmentation, request.Seed, request.Epoch));
-            return TypedResults.File(png[0], "image/png");
+            var samples = await preview.RenderAsync(request.File, request.Dataset, [request.Index], request.Augmentation, request.Seed, request.Epoch,
+                labels: null, cancellationToken);
+            return TypedResults.File(samples.Pngs[0], "image/png");
         }
         catch (DataPathException ex)
         {
             return Problem(StatusCodes.Status400BadRequest, "Bad file name", ex.Message);
         }
-        catch (Worker.Data.Hdf5.DatasetProblemException ex)
+        catch (HelperRejectedException ex)
         {
-            return Problem(StatusCodes.Status400BadRequest, "The dataset cannot be shown", ex.Message);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "No such image", ex.Message);
+            return Problem(StatusCodes.Status400BadRequest, ex.OutOfRange ? "No such image" : "The dataset cannot be shown", ex.Message);
         }
     }
 

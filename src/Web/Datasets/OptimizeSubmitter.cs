@@ -2,9 +2,7 @@ using WebTrainer.Shared.Datasets;
 using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Storage;
-using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Optimizing;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Datasets;
 
@@ -22,6 +20,7 @@ internal sealed partial class OptimizeSubmitter(
     JobRepository jobs,
     QueueRepository queue,
     DatasetFileRepository files,
+    HelperClient helpers,
     ILogger<OptimizeSubmitter> logger)
 {
     public async Task<OptimizeSubmission> SubmitAsync(OptimizeRequest request, UploadingUser user, CancellationToken cancellationToken)
@@ -47,7 +46,7 @@ internal sealed partial class OptimizeSubmitter(
             input = dataRoots.ResolveExisting(request.File);
             // Taken before the input is read, like a training job's: the run refuses an input changed since.
             identity = DatasetFileIdentity.Of(input);
-            var problem = await Task.Run(() => CheckInput(input, cancellationToken), cancellationToken);
+            var problem = await CheckInputAsync(input, request.File, cancellationToken);
             if (problem is not null)
             {
                 errors["file"] = [problem];
@@ -85,7 +84,7 @@ internal sealed partial class OptimizeSubmitter(
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' is being written by optimise job {writer}; name another output");
         }
-        if (File.Exists(OptimizeFiles.Partial(output!)))
+        if (File.Exists(OptimizePaths.Partial(output!)))
         {
             return new OptimizeSubmission(null, null, $"'{outputName}' has a partial file of an earlier optimise job; name another output");
         }
@@ -124,16 +123,16 @@ internal sealed partial class OptimizeSubmitter(
         }
     }
 
-    private static string? CheckInput(string input, CancellationToken cancellationToken)
+    private async Task<string?> CheckInputAsync(string input, string name, CancellationToken cancellationToken)
     {
         try
         {
-            var summary = Hdf5Inspector.Inspect(input, cancellationToken);
+            var summary = await helpers.InspectAsync(input, name, cancellationToken);
             return summary.Datasets.Any(d => d.Role == DatasetRoles.Images)
                 ? null
                 : "has no image dataset (N,H,W,C or N,C,H,W or N,H,W of uint8, float16 or float32) to optimise";
         }
-        catch (DatasetProblemException ex)
+        catch (HelperRejectedException ex)
         {
             return ex.Message;
         }

@@ -5,8 +5,7 @@ using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
-using WebTrainer.Worker.Training.Artifacts;
-using WebTrainer.Worker.Training.Checkpoints;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Jobs;
 
@@ -86,22 +85,23 @@ internal static class ArtifactsApi
         return zip;
     }
 
-    internal static async Task<Results<Ok<ModelManifest>, NotFound<string>>> GetManifest(
+    /// <summary>model.json as the run wrote it (the Worker's ModelManifest, in the contracts' JSON); the Web only passes it on.</summary>
+    internal static async Task<Results<ContentHttpResult, NotFound<string>>> GetManifest(
         long id, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
         var path = row is null ? null : Path.Combine(artifacts.Value.JobFolder(id, row.RunKey), RunDirectory.ManifestFileName);
         return path is not null && File.Exists(path)
-            ? TypedResults.Ok(ModelArtifacts.ReadManifest(path))
+            ? TypedResults.Text(await File.ReadAllTextAsync(path, cancellationToken), "application/json")
             : TypedResults.NotFound($"Job {id} has no trained model.");
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<Prediction>>, NotFound<string>, ProblemHttpResult>> Predict(
-        long id, HttpContext context, JobRepository jobs, PredictorCache predictors, CancellationToken cancellationToken)
+        long id, HttpContext context, JobRepository jobs, IOptions<ArtifactOptions> artifacts, HelperClient helpers, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
-        var predictor = row is null ? null : predictors.Get(id, row.RunKey);
-        if (predictor is null)
+        var folder = row is null ? null : artifacts.Value.JobFolder(id, row.RunKey);
+        if (folder is null || !File.Exists(Path.Combine(folder, RunDirectory.ManifestFileName)))
         {
             return TypedResults.NotFound($"Job {id} has no trained model.");
         }
@@ -113,9 +113,10 @@ internal static class ArtifactsApi
         }
         try
         {
-            return TypedResults.Ok(predictor.PredictEncoded(image, top: 5));
+            // Decoding and inference run in a helper process, which keeps the model loaded for the next image.
+            return TypedResults.Ok(await helpers.PredictAsync(id, folder, image, cancellationToken));
         }
-        catch (ArgumentException ex)
+        catch (HelperRejectedException ex)
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "The image cannot be used");
         }

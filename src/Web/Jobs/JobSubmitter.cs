@@ -2,9 +2,7 @@ using FluentValidation;
 using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Shared.Storage;
-using WebTrainer.Worker.Data;
-using WebTrainer.Worker.Data.Hdf5;
-using WebTrainer.Worker.Data.Sampling;
+using WebTrainer.Web.Helpers;
 
 namespace WebTrainer.Web.Jobs;
 
@@ -17,6 +15,7 @@ internal sealed partial class JobSubmitter(
     DataRoots dataRoots,
     JobRepository jobs,
     QueueRepository queueRepository,
+    HelperClient helpers,
     ILogger<JobSubmitter> logger)
 {
     public async Task<SubmitResult> SubmitAsync(JobSpec spec, string owner, CancellationToken cancellationToken)
@@ -64,55 +63,24 @@ internal sealed partial class JobSubmitter(
         }
     }
 
-    /// <summary>The dataset check of a submission, off the request thread; a problem means nothing may be queued.</summary>
-    public Task<(string? Problem, IReadOnlyList<string> Warnings)> CheckDatasetAsync(JobSpec spec, CancellationToken cancellationToken) =>
-        Task.Run(() => CheckDataset(spec, cancellationToken), cancellationToken);
-
     /// <summary>
-    /// The dataset file as the Worker will see it: shapes, dtypes, label range, matching lengths,
-    /// NaN in a sample of float images — without reading every pixel of a 27 GB file.
+    /// The dataset file as the Worker will see it (shapes, dtypes, label range, matching lengths, NaN in a
+    /// sample of float images, read-cost advice), checked by a helper process; a problem means nothing may
+    /// be queued. A helper that dies, hangs or runs out of memory throws <see cref="HelperFailedException"/>.
     /// </summary>
-    private (string? Problem, IReadOnlyList<string> Warnings) CheckDataset(JobSpec spec, CancellationToken cancellationToken)
+    public async Task<(string? Problem, IReadOnlyList<string> Warnings)> CheckDatasetAsync(JobSpec spec, CancellationToken cancellationToken)
     {
+        string file;
         try
         {
-            var file = dataRoots.ResolveExisting(spec.Dataset.File);
-            DatasetValidator.Validate(file, spec.Dataset, cancellationToken);
-            return (null, ReadWarnings(file, spec));
+            file = dataRoots.ResolveExisting(spec.Dataset.File);
         }
         catch (DataPathException ex)
         {
             return ($"dataset.file {ex.Message}", []);
         }
-        catch (DatasetProblemException ex)
-        {
-            return (ex.Message, []);
-        }
-    }
-
-    /// <summary>The train images' read cost under the sampling the run will use, when it is far above the images' own bytes.</summary>
-    private static IReadOnlyList<string> ReadWarnings(string file, JobSpec spec)
-    {
-        var images = spec.Dataset.Train.Images;
-        ReadCosts costs;
-        try
-        {
-            costs = ReadCostModel.Estimate(file, images, spec.Training.BatchSize);
-        }
-        catch (Exception ex) when (ex is DatasetProblemException or InvalidDataException or ArgumentException)
-        {
-            return []; // advice only: the file passed validation, so a cost that cannot be estimated stops nothing
-        }
-        var mode = ReadCostModel.Resolve(spec.Training.Sampling, costs);
-        if (costs.Of(mode).Ratio <= ReadCostModel.WarnRatio)
-        {
-            return [];
-        }
-        var fix = costs.Warning(images) is { } warning && mode == costs.Auto
-            ? warning
-            : $"{images}: {mode} sampling reads {costs.Of(mode).Ratio:0.#}× each image's bytes, {costs.Auto} {costs.Of(costs.Auto).Ratio:0.#}×; " +
-              "sampling \"auto\" picks the cheaper mode";
-        return [$"training.sampling: {fix}"];
+        var checkedFile = await helpers.ValidateAsync(file, spec, cancellationToken);
+        return (checkedFile.Problem, checkedFile.Warnings);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued job {JobId} '{Name}' for {Owner} on queue {Queue}")]

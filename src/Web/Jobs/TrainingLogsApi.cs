@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WebTrainer.Shared.Storage;
 using WebTrainer.Web.Auth;
-using WebTrainer.Worker.Training.Checkpoints;
-using WebTrainer.Worker.Training.TensorBoard;
 
 namespace WebTrainer.Web.Jobs;
 
@@ -38,7 +36,7 @@ internal static class TrainingLogsApi
         {
             return JobsApi.NotYours(id, row.Owner, "download the TensorBoard logs of");
         }
-        var folder = TensorBoardLog.FolderOf(new RunDirectory(artifacts.Value.JobFolder(id, row.RunKey)));
+        var folder = new RunDirectory(artifacts.Value.JobFolder(id, row.RunKey)).TensorBoard;
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "events.out.tfevents.*").Where(f => !f.EndsWith(".partial", StringComparison.Ordinal)).ToList() : [];
         if (files.Count == 0)
         {

@@ -12,15 +12,6 @@ namespace WebTrainer.Worker.Jobs;
 
 public static class WorkerServiceCollectionExtensions
 {
-    public static IServiceCollection AddDataRoots(this IServiceCollection services)
-    {
-        services.AddOptions<DataRootOptions>()
-            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((o, c) =>
-                o.Roots = c.GetSection(DataRootOptions.SectionName).GetChildren().Select(s => s.Value ?? "").ToList());
-        services.AddSingleton<DataRoots>();
-        return services;
-    }
-
     /// <summary>This Worker's settings, shared by the Worker and its run processes.</summary>
     public static IServiceCollection AddWorkerOptions(this IServiceCollection services)
     {

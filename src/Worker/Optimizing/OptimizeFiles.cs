@@ -1,3 +1,4 @@
+using WebTrainer.Shared.Datasets;
 using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Worker.Data;
@@ -13,12 +14,12 @@ internal static class OptimizeFiles
 {
     public static string Output(DataRoots roots, OptimizeSpec spec) => roots.ResolveNew(spec.Output, spec.OutputRoot);
 
-    public static string Partial(string output) => output + ".partial";
+    public static string Partial(string output) => OptimizePaths.Partial(output);
 
-    public static string Journal(string output) => output + ".partial.json";
+    public static string Journal(string output) => OptimizePaths.Journal(output);
 
     /// <summary>Deflated output: where each compressed chunk went, one record per chunk, until the index is written.</summary>
-    public static string ChunkLog(string output) => output + ".partial.chunks";
+    public static string ChunkLog(string output) => OptimizePaths.ChunkLog(output);
 
     /// <summary>
     /// Deletes what an unfinished run of job <paramref name="jobId"/> left; the final file, if any, is

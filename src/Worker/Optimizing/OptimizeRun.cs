@@ -58,8 +58,7 @@ internal sealed partial class OptimizeRun(DataRoots dataRoots, IOptions<WorkerOp
         }
     }
 
-    public static string Describe(OptimizeSpec spec) =>
-        spec.Layout + (spec.DeflateLevel is { } level ? FormattableString.Invariant($", deflate {level}") : ", uncompressed");
+    public static string Describe(OptimizeSpec spec) => Shared.Datasets.OptimizePaths.Describe(spec);
 
     private static void Discard(string? output, long jobId)
     {

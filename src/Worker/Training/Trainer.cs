@@ -7,6 +7,7 @@ using WebTrainer.Worker.Training.Artifacts;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
 using WebTrainer.Worker.Training.TensorBoard;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Training;
 

@@ -1,3 +1,5 @@
+using WebTrainer.Shared.Storage;
+
 namespace WebTrainer.Worker.Training;
 
 /// <summary>What the Worker process gives every run: device, threads, data pipeline sizes, and where the run's files go.</summary>

@@ -5,6 +5,7 @@ using WebTrainer.Worker.Training;
 using WebTrainer.Worker.Training.Artifacts;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Schedules;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Training;
 

@@ -5,6 +5,7 @@ using WebTrainer.Worker.Training;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
 using static TorchSharp.torch;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Training;
 

@@ -6,6 +6,7 @@ using WebTrainer.Worker.Training.Artifacts;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
 using static TorchSharp.torch;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Training;
 

@@ -5,6 +5,7 @@ using WebTrainer.Shared.Metrics;
 using WebTrainer.Testing;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Training;
 

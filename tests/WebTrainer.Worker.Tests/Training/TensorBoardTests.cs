@@ -4,6 +4,7 @@ using WebTrainer.Testing;
 using WebTrainer.Worker.Data;
 using WebTrainer.Worker.Training;
 using WebTrainer.Worker.Training.TensorBoard;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Training;
 

@@ -2,6 +2,7 @@ using WebTrainer.Shared.Jobs;
 using WebTrainer.Testing;
 using WebTrainer.Worker.Samples;
 using WebTrainer.Worker.Training;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Tests.Training;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using WebTrainer.Shared.Files;
 using WebTrainer.Shared.Storage;
 using WebTrainer.Worker.Training;
 

@@ -3,6 +3,7 @@ using TorchSharp.PyBridge;
 using WebTrainer.Shared.Json;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Training.Artifacts;
 

@@ -1,4 +1,5 @@
 using WebTrainer.Worker.Training.Models;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Training.Artifacts;
 
@@ -21,7 +22,7 @@ internal sealed record ModelManifest
     /// <summary>The dataset file as the job spec named it (relative to a data root).</summary>
     public required string DatasetFile { get; init; }
 
-    public string WeightsFile { get; init; } = Checkpoints.RunDirectory.ModelWeightsFileName;
+    public string WeightsFile { get; init; } = RunDirectory.ModelWeightsFileName;
     public required string SpecFingerprint { get; init; }
     public int EpochsTrained { get; init; }
 

@@ -1,9 +1,11 @@
+using WebTrainer.Shared.Jobs;
 using System.Text;
 using WebTrainer.Worker.Data.Collation;
 using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Training.Checkpoints;
 using WebTrainer.Worker.Training.Models;
 using static TorchSharp.torch;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Training.Artifacts;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using WebTrainer.Shared.Metrics;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Training.Checkpoints;
 

@@ -1,5 +1,6 @@
 using WebTrainer.Shared.Metrics;
 using WebTrainer.Worker.Training.Checkpoints;
+using WebTrainer.Shared.Storage;
 
 namespace WebTrainer.Worker.Training.TensorBoard;
 
@@ -19,7 +20,7 @@ internal sealed class TensorBoardLog : IDisposable
 
     private TensorBoardLog(FileStream stream) => _stream = stream;
 
-    public static string FolderOf(RunDirectory run) => Path.Combine(run.Path, FolderName);
+    public static string FolderOf(RunDirectory run) => run.TensorBoard;
 
     /// <summary>
     /// Opens the run's event file, keeping epochs before <paramref name="epoch"/> and batch steps up to

@@ -1,7 +1,10 @@
-namespace WebTrainer.Worker.Training.Checkpoints;
+namespace WebTrainer.Shared.Storage;
 
-/// <summary>The files of one run in its directory (<c>{artifacts}/jobs/{id}/</c>).</summary>
-internal sealed record RunDirectory(string Path)
+/// <summary>
+/// The files of one run in its directory (<c>{artifacts}/jobs/{id}/</c>). Paths only: the Web serves
+/// them and the Worker writes them.
+/// </summary>
+public sealed record RunDirectory(string Path)
 {
     /// <summary>Everything needed to continue the run exactly: weights, optimiser, schedule, position, RNG.</summary>
     public string LastCheckpoint => Combine("last.ckpt");
@@ -18,8 +21,11 @@ internal sealed record RunDirectory(string Path)
     /// <summary>The same weights as safetensors.</summary>
     public string ModelSafetensors => Combine(ModelSafetensorsFileName);
 
-    /// <summary>What the model is and what input it expects: <see cref="Artifacts.ModelManifest"/>.</summary>
+    /// <summary>What the model is and what input it expects: <c>ModelManifest</c>.</summary>
     public string Manifest => Combine(ManifestFileName);
+
+    /// <summary>The run's TensorBoard event files.</summary>
+    public string TensorBoard => Combine("tensorboard");
 
     public const string ModelWeightsFileName = "model.weights";
     public const string ModelPyTorchFileName = "model.pt";
