@@ -86,10 +86,14 @@ internal static class ArtifactsApi
         return zip;
     }
 
-    internal static async Task<Results<Ok<ModelManifest>, NotFound<string>>> GetManifest(
-        long id, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<ModelManifest>, NotFound<string>, ProblemHttpResult>> GetManifest(
+        long id, ClaimsPrincipal user, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
+        if (row is not null && !user.CanManageJobOf(row.Owner))
+        {
+            return JobsApi.NotYours(id, row.Owner, "read the model manifest of");
+        }
         var path = row is null ? null : Path.Combine(artifacts.Value.JobFolder(id, row.RunKey), RunDirectory.ManifestFileName);
         return path is not null && File.Exists(path)
             ? TypedResults.Ok(ModelArtifacts.ReadManifest(path))
@@ -100,6 +104,10 @@ internal static class ArtifactsApi
         long id, HttpContext context, JobRepository jobs, PredictorCache predictors, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
+        if (row is not null && !context.User.CanManageJobOf(row.Owner))
+        {
+            return JobsApi.NotYours(id, row.Owner, "predict with the model of"); // as the model download: the owner's and admins'
+        }
         var predictor = row is null ? null : predictors.Get(id, row.RunKey);
         if (predictor is null)
         {
