@@ -38,7 +38,7 @@ internal static class WebTrainerServices
         // Binding failures become exceptions so BadRequestExceptionHandler can name the problem.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<Errors.BadRequestExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(Auth.OpenApiSecurity.Configure);
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddOptions<JobQuotaOptions>().BindConfiguration(JobQuotaOptions.SectionName)
             .Validate(o => o.MaxQueuedPerUser >= 1, "Jobs:MaxQueuedPerUser must be at least 1").ValidateOnStart();

@@ -54,7 +54,7 @@ internal static class JobsApi
     {
         if (JobPaging.Problems(page, pageSize) is { } paging)
         {
-            return TypedResults.ValidationProblem(paging);
+            return TypedResults.ValidationProblem(paging, title: "The paging is out of bounds");
         }
         var query = new JobQuery { Status = status, Owner = owner, Search = search, Sort = sort, Page = page, PageSize = pageSize };
         var (items, total) = await jobs.ListAsync(query, cancellationToken);
