@@ -33,14 +33,17 @@ internal static class WebTrainerServices
         // dispatcher enqueues and their Hangfire servers run the jobs.
         services.AddWebTrainerHangfire();
 
-        services.AddWebTrainerAuth();
+        services.AddWebTrainerAuth(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => ContractJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         // Binding failures become exceptions so BadRequestExceptionHandler can name the problem.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<Errors.BadRequestExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(Auth.OpenApiSecurity.Configure);
         services.AddValidatorsFromAssemblyContaining<JobSpecValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddOptions<JobQuotaOptions>().BindConfiguration(JobQuotaOptions.SectionName)
+            .Validate(o => o.MaxQueuedPerUser >= 1, "Jobs:MaxQueuedPerUser must be at least 1").ValidateOnStart();
+        services.AddSingleton<JobQuota>();
         services.AddScoped<JobSubmitter>();
         services.AddHelpers();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName)
@@ -73,6 +76,7 @@ internal static class WebTrainerServices
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseCookieRequestChecks();
         app.UseAntiforgery();
 
         app.MapOpenApi();

@@ -149,6 +149,11 @@ public sealed class WebTrainerSystem : IAsyncDisposable
             ["Input.Password"] = password,
         }));
         Assert.True(posted.StatusCode == System.Net.HttpStatusCode.Redirect, $"sign-in failed: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}");
+        // A cookie-signed-in POST needs the antiforgery token, as the dashboard's own requests do.
+        using (var antiforgery = System.Text.Json.JsonDocument.Parse(await browser.GetStringAsync("/api/auth/antiforgery")))
+        {
+            browser.DefaultRequestHeaders.Add(antiforgery.RootElement.GetProperty("headerName").GetString()!, antiforgery.RootElement.GetProperty("token").GetString());
+        }
         using var key = await browser.PostAsJsonAsync("/api/me/api-keys", new Shared.Accounts.CreateApiKeyRequest("tests"), ContractJson.Options);
         var body = await key.Content.ReadAsStringAsync();
         Assert.True(key.IsSuccessStatusCode, body);

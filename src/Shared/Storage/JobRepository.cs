@@ -103,7 +103,7 @@ public sealed class JobRepository(NpgsqlDataSource dataSource)
             query.Owner,
             Search = string.IsNullOrWhiteSpace(query.Search) ? null : query.Search,
             Limit = query.PageSize,
-            Offset = (query.Page - 1) * query.PageSize,
+            Offset = (long)(query.Page - 1) * query.PageSize, // bigint: page × pageSize can pass int's range
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using WebTrainer.Shared.Accounts;
@@ -23,8 +22,7 @@ internal static class AccountsApi
         users.MapGet("/", ListUsers).WithSummary("Everyone who can sign in (admins only)");
         users.MapPost("/", CreateUser).WithSummary("Add a member or admin (admins only)");
 
-        app.MapPost("/auth/logout", (Delegate)SignOut).WithTags("Accounts").WithSummary("End the dashboard session");
-        return app;
+        return app.MapUsersAdminApi();
     }
 
     internal static Ok<UserInfo> GetMe(ClaimsPrincipal user) =>
@@ -79,11 +77,5 @@ internal static class AccountsApi
         {
             return Conflicts.Of("The user exists", $"A user with email '{request.Email}' already exists.");
         }
-    }
-
-    internal static async Task<RedirectHttpResult> SignOut(HttpContext context)
-    {
-        await context.SignOutAsync(AuthSchemes.Cookie);
-        return TypedResults.Redirect("/login");
     }
 }

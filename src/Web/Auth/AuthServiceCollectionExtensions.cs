@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using WebTrainer.Shared.Accounts;
 
 namespace WebTrainer.Web.Auth;
@@ -11,10 +13,25 @@ internal static class AuthServiceCollectionExtensions
     /// Cookie sign-in for the dashboard, API keys for REST and SignalR, roles admin and member.
     /// Every endpoint needs an identity unless it says otherwise (sign-in, <c>/health</c>).
     /// </summary>
-    public static IServiceCollection AddWebTrainerAuth(this IServiceCollection services)
+    public static IServiceCollection AddWebTrainerAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName)
+            .Validate(o => o.SessionCheckInterval > TimeSpan.Zero, "Auth:SessionCheckInterval must be positive")
+            .Validate(o => o.Lockout.MaxFailures >= 1 && o.Lockout.Duration > TimeSpan.Zero, "Auth:Lockout needs MaxFailures >= 1 and a positive Duration")
+            .Validate(o => o.LoginAttemptsPerAddress >= 1 && o.LoginAttemptsPerEmail >= 1 && o.LoginWindow > TimeSpan.Zero,
+                "Auth:LoginAttemptsPerAddress, LoginAttemptsPerEmail and LoginWindow must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionValidator>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddMemoryCache();
+        services.AddAntiforgery(o => o.HeaderName = CookieRequestChecks.HeaderName);
+
+        // Cookies and antiforgery tokens are protected with these keys: kept on disk, a restart signs no one out.
+        var keys = configuration.GetSection(KeyStorageOptions.SectionName).Get<KeyStorageOptions>() ?? new KeyStorageOptions();
+        services.AddDataProtection().SetApplicationName("WebTrainer").PersistKeysToFileSystem(new DirectoryInfo(keys.KeysPath));
         services.AddSingleton<BootstrapAdmin>();
 
         services.AddAuthentication(AuthSchemes.Default)
@@ -31,6 +48,7 @@ internal static class AuthServiceCollectionExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SessionValidator>().ValidateAsync(context);
             });
         services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
             .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.SessionLifetime);

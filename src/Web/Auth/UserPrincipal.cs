@@ -6,6 +6,21 @@ namespace WebTrainer.Web.Auth;
 
 internal static class UserPrincipal
 {
+    public const string SessionClaim = "webtrainer:session";
+    public const string StampClaim = "webtrainer:stamp";
+
+    /// <summary>A dashboard sign-in: the identity plus the session and security stamp that <see cref="SessionValidator"/> checks.</summary>
+    public static ClaimsPrincipal CreateSession(UserInfo user, Guid session, Guid stamp)
+    {
+        var principal = Create(user, AuthSchemes.Cookie);
+        ((ClaimsIdentity)principal.Identity!).AddClaims(
+            [new Claim(SessionClaim, session.ToString()), new Claim(StampClaim, stamp.ToString())]);
+        return principal;
+    }
+
+    public static Guid? Session(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(SessionClaim), out var id) ? id : null;
+
     public static ClaimsPrincipal Create(UserInfo user, string scheme) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),

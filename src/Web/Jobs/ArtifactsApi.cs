@@ -86,10 +86,14 @@ internal static class ArtifactsApi
     }
 
     /// <summary>model.json as the run wrote it (the Worker's ModelManifest, in the contracts' JSON); the Web only passes it on.</summary>
-    internal static async Task<Results<ContentHttpResult, NotFound<string>>> GetManifest(
-        long id, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
+    internal static async Task<Results<ContentHttpResult, NotFound<string>, ProblemHttpResult>> GetManifest(
+        long id, ClaimsPrincipal user, JobRepository jobs, IOptions<ArtifactOptions> artifacts, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
+        if (row is not null && !user.CanManageJobOf(row.Owner))
+        {
+            return JobsApi.NotYours(id, row.Owner, "read the model manifest of");
+        }
         var path = row is null ? null : Path.Combine(artifacts.Value.JobFolder(id, row.RunKey), RunDirectory.ManifestFileName);
         return path is not null && File.Exists(path)
             ? TypedResults.Text(await File.ReadAllTextAsync(path, cancellationToken), "application/json")
@@ -100,6 +104,10 @@ internal static class ArtifactsApi
         long id, HttpContext context, JobRepository jobs, IOptions<ArtifactOptions> artifacts, HelperClient helpers, CancellationToken cancellationToken)
     {
         var row = await jobs.GetAsync(id, cancellationToken);
+        if (row is not null && !context.User.CanManageJobOf(row.Owner))
+        {
+            return JobsApi.NotYours(id, row.Owner, "predict with the model of"); // as the model download: the owner's and admins'
+        }
         var folder = row is null ? null : artifacts.Value.JobFolder(id, row.RunKey);
         if (folder is null || !File.Exists(Path.Combine(folder, RunDirectory.ManifestFileName)))
         {

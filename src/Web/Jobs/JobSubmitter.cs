@@ -16,6 +16,7 @@ internal sealed partial class JobSubmitter(
     JobRepository jobs,
     QueueRepository queueRepository,
     HelperClient helpers,
+    JobQuota quota,
     ILogger<JobSubmitter> logger)
 {
     public async Task<SubmitResult> SubmitAsync(JobSpec spec, string owner, CancellationToken cancellationToken)
@@ -31,6 +32,10 @@ internal sealed partial class JobSubmitter(
             return SubmitResult.Rejected(problem);
         }
 
+        if (await quota.ExceededAsync(owner, 1, cancellationToken) is { } over)
+        {
+            return SubmitResult.OverQuota(over);
+        }
         var queue = JobQueues.ForDevice(spec.Training.Device);
         var id = await jobs.CreateAsync(spec, owner, queue, identity, cancellationToken);
         // The job waits in the jobs table; the dispatcher hands it to Hangfire when a Worker is free.

@@ -36,6 +36,10 @@ internal static class JobsApi
         {
             return TypedResults.ValidationProblem(result.FieldErrors, title: "The job spec is invalid");
         }
+        if (result.QuotaExceeded)
+        {
+            return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many queued or running jobs");
+        }
         if (result.Problem is not null)
         {
             return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest, title: "The dataset cannot be used as specified");
@@ -48,12 +52,9 @@ internal static class JobsApi
         JobRepository jobs, QueueForecast forecast, CancellationToken cancellationToken, [FromQuery] JobStatus? status = null, [FromQuery] string? owner = null,
         [FromQuery] string? search = null, [FromQuery] string sort = "created_desc", [FromQuery] int page = 1, [FromQuery] int pageSize = 50)
     {
-        if (page < 1 || pageSize is < 1 or > 500)
+        if (JobPaging.Problems(page, pageSize) is { } paging)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["paging"] = ["page must be >= 1 and pageSize between 1 and 500"],
-            });
+            return TypedResults.ValidationProblem(paging, title: "The paging is out of bounds");
         }
         var query = new JobQuery { Status = status, Owner = owner, Search = search, Sort = sort, Page = page, PageSize = pageSize };
         var (items, total) = await jobs.ListAsync(query, cancellationToken);

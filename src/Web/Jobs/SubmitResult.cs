@@ -11,4 +11,9 @@ internal sealed record SubmitResult(long? JobId, IDictionary<string, string[]>? 
     public static SubmitResult Invalid(IDictionary<string, string[]> errors) => new(null, errors, null);
 
     public static SubmitResult Rejected(string problem) => new(null, null, problem);
+
+    /// <summary>The owner's queued and running jobs are at <c>Jobs:MaxQueuedPerUser</c> (answered 429).</summary>
+    public bool QuotaExceeded { get; init; }
+
+    public static SubmitResult OverQuota(string problem) => new(null, null, problem) { QuotaExceeded = true };
 }

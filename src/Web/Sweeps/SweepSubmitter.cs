@@ -17,6 +17,7 @@ internal sealed partial class SweepSubmitter(
     JobSubmitter jobs,
     SweepRepository sweeps,
     QueueRepository queueRepository,
+    JobQuota quota,
     IOptions<SweepOptions> options,
     ILogger<SweepSubmitter> logger)
 {
@@ -83,6 +84,10 @@ internal sealed partial class SweepSubmitter(
             return new SweepSubmitResult(null, Summarise(fieldErrors, plan.Points.Count), null);
         }
 
+        if (await quota.ExceededAsync(owner, planned.Count, cancellationToken) is { } over)
+        {
+            return new SweepSubmitResult(null, null, over) { QuotaExceeded = true };
+        }
         var (sweepId, jobIds) = await sweeps.CreateAsync(request, plan.Kind, plan.Paths, planned, owner, cancellationToken);
         await queueRepository.WakeDispatcherAsync(cancellationToken);
         LogQueued(logger, sweepId, request.Name, owner, jobIds.Count);

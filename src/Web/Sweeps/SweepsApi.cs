@@ -27,6 +27,11 @@ internal static class SweepsApi
         {
             return TypedResults.ValidationProblem(result.FieldErrors, title: "The sweep is invalid; nothing was queued");
         }
+        if (result.QuotaExceeded)
+        {
+            return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many queued or running jobs; nothing was queued");
+        }
         if (result.Problem is not null)
         {
             return TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest,

@@ -30,4 +30,30 @@ public sealed class AccountPageTests(PostgresServer server, Chromium chromium, I
         await Expect(Page.GetByTestId("api-keys").Locator("tr", new() { HasText = "notebook" })).ToContainTextAsync("revoked");
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/me")).StatusCode);
     }
+
+    [Fact]
+    public async Task SignOut_PostsTheFormWithItsToken_AndEndsTheSession()
+    {
+        await Page.GotoAsync("/account");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+        await Page.GotoAsync("/account");
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+    }
+
+    [Fact]
+    public async Task PasswordChange_OnTheAccountPage_NeedsTheCurrentPassword()
+    {
+        await Page.GotoAsync("/account");
+        await Page.GetByTestId("current-password").FillAsync("not-the-password");
+        await Page.GetByTestId("new-password").FillAsync("a-new-password-1");
+        await Page.GetByTestId("change-password").ClickAsync();
+        await Expect(Page.GetByTestId("password-message")).ToHaveTextAsync("The current password is wrong.");
+
+        await Page.GetByTestId("current-password").FillAsync(WebTrainerSystem.AdminPassword);
+        await Page.GetByTestId("new-password").FillAsync("a-new-password-1");
+        await Page.GetByTestId("change-password").ClickAsync();
+        await Expect(Page.GetByTestId("password-message")).ToContainTextAsync("Password changed");
+    }
 }
