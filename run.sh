@@ -77,7 +77,7 @@ run_env="$root/.data/run.env"
 ASPNETCORE_ENVIRONMENT=Production setpriv --pdeathsig TERM -- dotnet "$bin_worker/WebTrainer.Worker.dll" &
 worker_pid=$!
 pids+=($worker_pid)
-ASPNETCORE_URLS="$url" Helpers__WorkerPath="$bin_worker/WebTrainer.Worker.dll" setpriv --pdeathsig TERM -- dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
+ASPNETCORE_URLS="$url" Helpers__WorkerPath="$bin_worker/WebTrainer.Worker.dll" DataProtection__KeysPath="$root/.data/keys" setpriv --pdeathsig TERM -- dotnet "$bin_web/WebTrainer.Web.dll" --contentRoot "$root/src/Web" &
 web_pid=$!
 pids+=($web_pid)
 

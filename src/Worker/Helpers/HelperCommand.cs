@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Shared.Helpers;
 using WebTrainer.Shared.Json;
 
@@ -23,6 +25,14 @@ internal static partial class HelperCommand
             .AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(LogLevel.Information));
         var logger = logging.CreateLogger(typeof(HelperCommand));
+        // The Web passes its environment on: Hdf5__Limits__* set for the Web bind the helpers' readers too.
+        var limits = new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(Hdf5Limits.SectionName).Get<Hdf5Limits>() ?? new();
+        if (limits.Problem() is { } problem)
+        {
+            await Console.Error.WriteLineAsync(problem);
+            return 2;
+        }
+        Hdf5Limits.Use(limits);
         using var predictors = new PredictorCache();
         var dispatcher = new HelperDispatcher(predictors, HelperFaults.Enabled, logger);
         LogStarted(logger, Environment.ProcessId, HelperFaults.Enabled);
