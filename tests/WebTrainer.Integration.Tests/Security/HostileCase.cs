@@ -9,6 +9,12 @@ namespace WebTrainer.Integration.Tests.Security;
 /// </summary>
 internal sealed record HostileCase(string Name, Func<Task<HttpResponseMessage>> Send, string? Mentions, HttpStatusCode? Status = null)
 {
+    /// <summary>
+    /// A report rather than an action (inspection): it succeeds and names the problem among the file's
+    /// problems, because the rest of the file may still be usable; acting on the bad part is a 4xx.
+    /// </summary>
+    public bool IsReport { get; init; }
+
     /// <summary>A case must be answered within this, whatever it sends.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
@@ -33,6 +39,14 @@ internal sealed record HostileCase(string Name, Func<Task<HttpResponseMessage>> 
         {
             int code = (int)response.StatusCode;
             string? failure = null;
+            if (IsReport)
+            {
+                int problems = Mentions is null ? -1 : body.IndexOf(Mentions, StringComparison.OrdinalIgnoreCase);
+                failure = code != 200 ? $"expected a 200 report, got {code}"
+                    : Mentions is not null && problems < 0 ? $"the report does not mention \"{Mentions}\""
+                    : took > Deadline ? $"answered after {took.TotalSeconds:F1} s (limit {Deadline.TotalSeconds:F0} s)" : null;
+                return (failure is null ? null : $"{Name}: {failure}: {Shorten(body)}", took, code);
+            }
             if (Status is { } exact && response.StatusCode != exact)
             {
                 failure = $"expected {(int)exact}, got {code}";

@@ -3,8 +3,8 @@ using WebTrainer.Testing;
 
 namespace WebTrainer.Integration.Tests.Security;
 
-/// <summary>What the hostile cases act on: the system, a member's client, the admin's queued job and trained model, a good file.</summary>
-internal sealed record HostileContext(WebTrainerSystem System, HttpClient Member, long AdminsJob, long TrainedJob, string GoodFile)
+/// <summary>What the hostile cases act on: the system, a member's client, the admin's queued job, the member's own job, the admin's trained model, a good file.</summary>
+internal sealed record HostileContext(WebTrainerSystem System, HttpClient Member, long AdminsJob, long MembersJob, long TrainedJob, string GoodFile)
 {
     /// <summary>A real 16x16 PNG, for the requests whose image is not what is wrong.</summary>
     public static byte[] SmallPng()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using WebTrainer.Integration.Tests.Auth;
 using WebTrainer.Integration.Tests.Support;
 using WebTrainer.Shared.Jobs;
 using WebTrainer.Testing;
@@ -20,22 +21,27 @@ public sealed class HostileInputSuiteTests(PostgresServer server, ITestOutputHel
     [Fact]
     public async Task EveryHostileInput_Gets4xxNamingTheProblem_InBoundedTimeAndMemory_AndTheServerStaysUseful()
     {
-        await using var system = await WebTrainerSystem.CreateAsync(server);
+        using var secondRoot = new TempDirectory("webtrainer-root2");
+        await using var system = await WebTrainerSystem.CreateAsync(server, new Dictionary<string, string?> { ["DataRoots__1"] = secondRoot.Path });
         var good = await system.AddSyntheticDatasetAsync("good.h5", count: 200);
+        File.Copy(Path.Combine(system.DataRoot, good), Path.Combine(secondRoot.Path, HostileAccess.OtherRootFile));
         Directory.CreateDirectory(Path.Combine(system.DataRoot, "folder.h5"));
+        var hostileFiles = HostileFiles.WriteAll(system.DataRoot);
         await system.StartWebAsync();
         await system.StartWorkerAsync("worker-a");
         using var member = await system.MemberAsync("mallory@webtrainer.test");
+        using var browser = await CookieBrowser.SignedInAsync(system.WebAddress!, "mallory@webtrainer.test", "member-password-1");
         var trained = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(good) with { Name = "the admin's model" });
         await system.WaitForJobAsync(trained, j => j.Summary.Status == JobStatus.Succeeded, TimeSpan.FromMinutes(3));
         var queued = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(good, epochs: 200) with { Name = "the admin's long job" });
-        var context = new HostileContext(system, member, queued, trained, good);
+        var members = await SubmitAsMemberAsync(member, good);
+        var context = new HostileContext(system, member, queued, members, trained, good);
         await WarmUpAsync(system, good, trained);
         var web = system.Web!.Id;
         long baselineMb = ResidentMb(web, "VmRSS");
         ResetPeak(web);
 
-        var cases = HostileRequests.All(context).ToList();
+        var cases = HostileRequests.All(context).Concat(HostileFiles.All(context, hostileFiles)).Concat(HostileAccess.All(context, browser)).ToList();
         var failures = new List<string>();
         foreach (var hostile in cases)
         {
@@ -57,14 +63,26 @@ public sealed class HostileInputSuiteTests(PostgresServer server, ITestOutputHel
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
-        using (var cancel = await system.Http.PostAsync($"/api/jobs/{queued}/cancel", null))
+        foreach (var job in new[] { queued, members })
         {
+            using var cancel = await system.Http.PostAsync($"/api/jobs/{job}/cancel", null);
             Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
         }
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync("/api/me")).StatusCode); // the forged logout changed nothing
+        Assert.False(File.Exists(Path.Combine(system.DataRoot, "forged.h5")));
         var after = await system.SubmitOkAsync(WebTrainerSystem.SmallSpec(good, epochs: 2) with { Name = "after the suite" });
         var done = await system.WaitForJobAsync(after, j => j.Summary.Status is not (JobStatus.Queued or JobStatus.Running), TimeSpan.FromMinutes(5));
         Assert.True(done.Summary.Status == JobStatus.Succeeded, $"the job after the suite ended {done.Summary.Status}: {done.Summary.Error}");
         Assert.Equal(2, done.Epochs.Count);
+    }
+
+    private static async Task<long> SubmitAsMemberAsync(HttpClient member, string good)
+    {
+        using var response = await member.PostAsync("/api/jobs",
+            System.Net.Http.Json.JsonContent.Create(WebTrainerSystem.SmallSpec(good, epochs: 200) with { Name = "the member's own job" }, options: Shared.Json.ContractJson.Options));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return Shared.Json.ContractJson.Deserialize<JobCreated>(body).Id;
     }
 
     /// <summary>The good paths once, so what is measured is what hostile input adds, not first-use costs.</summary>
