@@ -1,5 +1,6 @@
 using FluentValidation;
 using Hangfire;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using WebTrainer.Shared.Files;
@@ -72,6 +73,9 @@ internal static class WebTrainerServices
 
     public static WebApplication MapWebTrainer(this WebApplication app)
     {
+        // Behind a TLS-terminating proxy on this machine (loopback, the only proxies trusted by default):
+        // the client's address for rate limits and https for secure cookies.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
