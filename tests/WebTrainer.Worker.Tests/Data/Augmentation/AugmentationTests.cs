@@ -20,6 +20,34 @@ public sealed class AugmentationTests
     }
 
     [Fact]
+    public void Warp_VectorisedAndScalarPaths_GiveTheSameBits()
+    {
+        // Odd sizes (tails of every length), maps that reach far outside the image (edge clamping, and
+        // positions beyond int's range before the clamp) and ordinary augmentation maps.
+        var random = new Random(5);
+        foreach (var (h, w) in new[] { (29, 37), (8, 8), (3, 61), (64, 5) })
+        {
+            var source = Enumerable.Range(0, C * h * w).Select(i => (float)random.NextDouble()).ToArray();
+            var maps = new[]
+            {
+                Affine2D.Rotate(0.3).After(Affine2D.Scale(1.1, 0.9)),
+                Affine2D.Translate(-w * 0.7, h * 0.4).After(Affine2D.Shear(0.2)),
+                Affine2D.Scale(5e9, -3e9),
+                Affine2D.Rotate(-2.5).After(Affine2D.Translate(0.25, -0.75)),
+            };
+            foreach (var map in maps)
+            {
+                var simd = new float[source.Length];
+                var scalar = new float[source.Length];
+                AffineWarp.Apply(source, simd, C, h, w, map, simd: true);
+                AffineWarp.Apply(source, scalar, C, h, w, map, simd: false);
+                Assert.Equal(scalar, simd);
+                Assert.All(simd, v => Assert.InRange(v, 0f, 1f));
+            }
+        }
+    }
+
+    [Fact]
     public void Warp_WithMirror_FlipsLeftRightExactly()
     {
         var source = Image();
