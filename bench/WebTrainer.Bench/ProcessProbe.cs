@@ -23,6 +23,42 @@ internal static partial class ProcessProbe
         return double.NaN;
     }
 
+    /// <summary>
+    /// This process's counters so far, from /proc/self/stat and /proc/self/status: minor page faults,
+    /// CPU seconds (user + system), and voluntary / involuntary context switches summed over its threads.
+    /// </summary>
+    public static ProcessCounters Counters()
+    {
+        // /proc/self/stat: fields after the ")" that closes the command name; minflt is field 10, utime 14, stime 15.
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+        double cpuSeconds = (Field(14) + Field(15)) / 100.0; // USER_HZ is 100 on Linux x86-64
+        long voluntary = 0, involuntary = 0;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        voluntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                    }
+                    else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        involuntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended while being read.
+            }
+        }
+        return new(Field(10), cpuSeconds, voluntary, involuntary);
+    }
+
     /// <summary>The CPU as lscpu names it, from /proc/cpuinfo: "AMD EPYC, family 26, model 2".</summary>
     public static string CpuModel()
     {
@@ -54,4 +90,12 @@ internal static partial class ProcessProbe
 
     [LibraryImport("libc", EntryPoint = "posix_fadvise")]
     private static partial int PosixFadvise(int fd, long offset, long length, int advice);
+}
+
+/// <summary>A reading of <see cref="ProcessProbe.Counters"/>; subtract two for what happened between them.</summary>
+internal readonly record struct ProcessCounters(long MinorFaults, double CpuSeconds, long VoluntarySwitches, long InvoluntarySwitches)
+{
+    public static ProcessCounters operator -(ProcessCounters a, ProcessCounters b) =>
+        new(a.MinorFaults - b.MinorFaults, a.CpuSeconds - b.CpuSeconds, a.VoluntarySwitches - b.VoluntarySwitches,
+            a.InvoluntarySwitches - b.InvoluntarySwitches);
 }

@@ -71,17 +71,5 @@ public sealed class TrainingThreadTests : IDisposable
         Assert.Equal(pool.Test.ConfusionMatrix, dedicated.Test.ConfusionMatrix);
     }
 
-    [Fact]
-    public void RunEnvironment_SetsThreadsAndPassiveWaiting_AndKeepsWhatTheOperatorSet()
-    {
-        var environment = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "ACTIVE" };
-        RunEnvironment.Apply(environment, 3);
-        Assert.Equal("3", environment["OMP_NUM_THREADS"]);
-        Assert.Equal("ACTIVE", environment["OMP_WAIT_POLICY"]);
-        var fresh = new Dictionary<string, string?>();
-        RunEnvironment.Apply(fresh, 2);
-        Assert.Equal("PASSIVE", fresh["OMP_WAIT_POLICY"]);
-    }
-
     public void Dispose() => _temp.Dispose();
 }
