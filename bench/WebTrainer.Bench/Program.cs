@@ -29,6 +29,7 @@ return args.FirstOrDefault() switch
     "compare" => await CompareCommand.RunAsync(args[1..], cancel.Token),
     "load" => await LoadBenchmark.RunAsync(args[1..], cancel.Token),
     "augment" => await AugmentBenchmark.RunAsync(args[1..], cancel.Token),
+    "augment-ops" => AugmentOpsBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -50,6 +51,8 @@ static int Usage()
           compare  [--data fashion-mnist|synthetic64|FILE] [--arch small_cnn|resnet18] [--epochs 5] [--batch 128] [--lr 0.001]
                    [--threads 2] [--pairs 2] [--max-samples N] [--python /usr/bin/python3] [--pytorch on|off] [--pytorch-passive off|on]
                    [--variants "name:KEY=VALUE,--fit-option=value;..."]
+          augment  [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
+          augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]
         """);
     return 2;

@@ -17,7 +17,7 @@ namespace WebTrainer.Bench.Training;
 /// </summary>
 internal static class AugmentBenchmark
 {
-    private static readonly AugmentationSpec Augmentation = new()
+    internal static readonly AugmentationSpec Augmentation = new()
     {
         RotationRange = 15, ZoomRange = 0.1, ShearRange = 5, WidthShiftRange = 0.1, HeightShiftRange = 0.1,
         HorizontalFlip = true, BrightnessRange = 0.2, ContrastRange = 0.2,

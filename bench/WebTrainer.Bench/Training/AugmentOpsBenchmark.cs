@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using TorchSharp;
+using WebTrainer.Worker.Data.Augmentation;
+using WebTrainer.Worker.Training;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace WebTrainer.Bench.Training;
+
+/// <summary>
+/// <c>augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]</c>: the device augmenter on the CPU, whole
+/// and op by op, on one batch of random uint8 3-channel pixels with <see cref="AugmentBenchmark"/>'s augmentation drawn for its
+/// rows (and, for <c>--maps</c>, grid_sample alone with each θ given, normalised, for every sample), each timed as the median of <c>--rounds</c> rounds of <c>--reps</c> calls (after one unmeasured round), so that the op
+/// which makes the path slow on a CPU shows by name. <c>augment</c> measures the path in the loader.
+/// </summary>
+internal static class AugmentOpsBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var options = new BenchOptions(args);
+        int size = options.Int("size", 64), n = options.Int("batch", 128), reps = options.Int("reps", 20), rounds = options.Int("rounds", 5);
+        TorchRuntime.Configure(options.Int("threads", 2));
+        const int channels = 3;
+        using var scope = NewDisposeScope();
+        using var rescale = (1 / 255f).ToScalar();
+        using var one = 1f.ToScalar();
+        var augmenter = new ImageAugmenter(AugmentBenchmark.Augmentation, 3);
+        var device = new DeviceAugmenter(augmenter);
+        var rows = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+        var stored = randint(0, 256, [n, size, size, channels], dtype: ScalarType.Byte);
+        var x = stored.permute(0, 3, 1, 2).contiguous().to(ScalarType.Float32).mul(rescale);
+        Tensor DrawnTheta() => tensor(DeviceAugmenter.Theta(rows.Select(r => augmenter.Draw(1, r, size, size)).ToArray(), size, size), [n, 6]);
+        var theta = DrawnTheta();
+        var grid = DeviceAugmenter.Grid(theta, size, size);
+        var factors = rand(n, 1, 1, 1);
+        // One map for every sample (θ's rows in normalised coordinates): which kinds of map the sampler is slow for.
+        Func<Tensor> Sample(params float[] map)
+        {
+            var g = DeviceAugmenter.Grid(tensor(Enumerable.Repeat(map, n).SelectMany(t => t).ToArray(), [n, 6]), size, size);
+            return () => grid_sample(x, g, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: true);
+        }
+        (string Name, Func<Tensor> Op)[] ops =
+        [
+            ("DeviceAugmenter.Apply, all of it", () => device.Apply(x.clone(), 1, rows)),
+            ("draws + DeviceAugmenter.Grid", () => DeviceAugmenter.Grid(DrawnTheta(), size, size)),
+            ("libtorch affine_grid, same maps", () => affine_grid(theta.view(n, 2, 3), [n, channels, size, size], align_corners: true)),
+            ("grid_sample border, drawn maps", () => grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: true)),
+            ("grid_sample border, identity", Sample(1, 0, 0, 0, 1, 0)),
+            ("grid_sample border, flip", Sample(-1, 0, 0, 0, 1, 0)),
+            ("grid_sample border, zoom 0.9", Sample(0.9f, 0, 0, 0, 0.9f, 0)),
+            ("grid_sample border, rotate 10", Sample(0.985f, -0.174f, 0, 0.174f, 0.985f, 0)),
+            ("grid_sample border, shift 0.1", Sample(1, 0, 0.1f, 0, 1, 0.1f)),
+            .. (options.Text("maps") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .Select(map => ($"grid_sample border, map {map}", Sample(map.Split(',').Select(float.Parse).ToArray()))),
+            ("uint8 NHWC to float32 NCHW, rescaled", () => stored.permute(0, 3, 1, 2).contiguous().to(ScalarType.Float32, copy: true).mul_(rescale)),
+            ("brightness (per-sample mul)", () => x.mul(factors)),
+            ("contrast (mean, sub, mul, add)", () =>
+            {
+                var mean = x.mean([1, 2, 3], keepdim: true);
+                return x.sub(mean).mul(factors).add(mean, one);
+            }),
+        ];
+        Console.WriteLine($"augment-ops: batch {n} x {channels}x{size}x{size}, {get_num_threads()} threads, median of {rounds} rounds of {reps} calls");
+        Console.WriteLine("| op | ms per batch | img/s |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var (name, op) in ops)
+        {
+            var times = new List<double>();
+            for (int round = 0; round <= rounds; round++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < reps; i++)
+                {
+                    using var inner = NewDisposeScope();
+                    op();
+                }
+                if (round > 0)
+                {
+                    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / reps);
+                }
+            }
+            double ms = times.Order().ElementAt(times.Count / 2);
+            Console.WriteLine($"| {name} | {ms:F2} | {n / ms * 1000:F0} |");
+        }
+        return 0;
+    }
+}
