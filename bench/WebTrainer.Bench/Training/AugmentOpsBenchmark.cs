@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using TorchSharp;
 using WebTrainer.Worker.Data.Augmentation;
 using WebTrainer.Worker.Training;
@@ -51,7 +52,7 @@ internal static class AugmentOpsBenchmark
             ("grid_sample border, rotate 10", Sample(0.985f, -0.174f, 0, 0.174f, 0.985f, 0)),
             ("grid_sample border, shift 0.1", Sample(1, 0, 0.1f, 0, 1, 0.1f)),
             .. (options.Text("maps") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
-                .Select(map => ($"grid_sample border, map {map}", Sample(map.Split(',').Select(float.Parse).ToArray()))),
+                .Select(map => ($"grid_sample border, map {map}", Sample(Map(map)))),
             ("uint8 NHWC to float32 NCHW, rescaled", () => stored.permute(0, 3, 1, 2).contiguous().to(ScalarType.Float32, copy: true).mul_(rescale)),
             ("brightness (per-sample mul)", () => x.mul(factors)),
             ("contrast (mean, sub, mul, add)", () =>
@@ -83,5 +84,17 @@ internal static class AugmentOpsBenchmark
             Console.WriteLine($"| {name} | {ms:F2} | {n / ms * 1000:F0} |");
         }
         return 0;
+    }
+
+    /// <summary>One <c>--maps</c> entry, θ's six numbers A,B,C,D,E,F; anything else is an error that names the entry.</summary>
+    private static float[] Map(string map)
+    {
+        var numbers = map.Split(',');
+        var values = new float[numbers.Length];
+        if (numbers.Length != 6 || !numbers.Select((number, i) => float.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
+        {
+            throw new ArgumentException($"--maps entry '{map}' is not six numbers A,B,C,D,E,F (θ's rows, normalised coordinates)");
+        }
+        return values;
     }
 }
