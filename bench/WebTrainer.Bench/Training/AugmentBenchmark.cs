@@ -9,9 +9,10 @@ namespace WebTrainer.Bench.Training;
 /// <summary>
 /// <c>augment [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]</c>:
 /// the train split's loader with the same augmentation (rotation, zoom, shear, shifts, flip, brightness,
-/// contrast) done by the CPU augmenter on the reader threads, and by the device augmenter as batched tensor
-/// ops on the consumer's thread (here the CPU: <c>augmentation.device = "device"</c> on a CPU Worker),
-/// next to the unaugmented uint8 loader. Each configuration reads <c>--batches</c> batches into model input
+/// contrast) done by the CPU augmenter on the reader threads, and by the device augmenter on the consumer's thread,
+/// both ways it can run there: as on a CPU Worker (<c>augmentation.device = "device"</c>: the CPU augmenter's
+/// per-image kernels over the stored uint8 batch, on libtorch's threads) and as the batched tensor ops a GPU runs
+/// (<c>grid_sample</c> over the batch), next to the unaugmented uint8 loader. Each configuration reads <c>--batches</c> batches into model input
 /// per round, the configurations interleaved A B C A B C, after <c>--warmup</c> unmeasured rounds (JIT, page
 /// cache), and the median img/s per configuration is printed.
 /// </summary>
@@ -36,7 +37,9 @@ internal static class AugmentBenchmark
         var configs = new (string Name, DataLoader Loader)[]
         {
             ("cpu augmenter (float32 batches)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Cpu } }, data, settings).Train),
-            ("device augmenter on CPU (uint8 batches)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data, settings).Train),
+            ("device augmenter on CPU (uint8 batches, per-image kernels)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data, settings).Train),
+            ("device augmenter as tensor ops (uint8 batches, grid_sample as on a GPU)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data,
+                settings with { DeviceAugmentationTensorOps = true }).Train),
             ("no augmentation (uint8 batches)", new SplitLoaders(spec, data, settings).Train),
         };
         Console.WriteLine($"augment: {file}, {data.Channels}x{data.Height}x{data.Width}, batch {batch}, {batches} batches per measurement, " +
@@ -59,28 +62,37 @@ internal static class AugmentBenchmark
         {
             Console.WriteLine($"| {configs[c].Name} | {Median(rates[c]):F0} | {string.Join(", ", rates[c].Select(r => r.ToString("F0")))} |");
         }
-        Console.WriteLine($"device / cpu augmenter: {Median(rates[1]) / Median(rates[0]):F2}; cpu augmenter / no augmentation: {Median(rates[0]) / Median(rates[2]):F2}");
+        Console.WriteLine($"device (kernels) / cpu augmenter: {Median(rates[1]) / Median(rates[0]):F2}; device (tensor ops) / cpu augmenter: " +
+            $"{Median(rates[2]) / Median(rates[0]):F2}; cpu augmenter / no augmentation: {Median(rates[0]) / Median(rates[3]):F2}");
+        Console.WriteLine("per round, in measuring order: " + string.Join("; ", Enumerable.Range(0, rounds).Select(r =>
+            $"{rates[1][r] / rates[0][r]:F2} {rates[2][r] / rates[0][r]:F2} {rates[0][r] / rates[3][r]:F2}")) + " (device kernels / cpu, tensor ops / cpu, cpu / none)");
         return 0;
     }
 
-    /// <summary>Images per second from the first batch asked for until <paramref name="batches"/> batches are model input.</summary>
-    private static async Task<double> MeasureAsync(DataLoader loader, int epoch, int batches, CancellationToken cancellationToken)
+    /// <summary>
+    /// Images per second from the first batch asked for until <paramref name="batches"/> batches are model input,
+    /// going on into further epochs where one epoch of the train split has fewer batches (a small file).
+    /// </summary>
+    private static async Task<double> MeasureAsync(DataLoader loader, int round, int batches, CancellationToken cancellationToken)
     {
         long images = 0;
         int done = 0;
         var start = Stopwatch.GetTimestamp();
-        await foreach (var item in loader.ReadEpochAsync(epoch, 0, cancellationToken))
+        for (int epoch = round * 1000; done < batches; epoch++)
         {
-            using (item)
-            using (var scope = NewDisposeScope())
+            await foreach (var item in loader.ReadEpochAsync(epoch, 0, cancellationToken))
             {
-                // What the step does first: the CPU augmenter's batch goes as it is, the device one is augmented here.
-                var input = item.ToModelInput(CPU);
-                images += input.shape[0];
-            }
-            if (++done == batches)
-            {
-                break;
+                using (item)
+                using (var scope = NewDisposeScope())
+                {
+                    // What the step does first: the CPU augmenter's batch goes as it is, the device one is augmented here.
+                    var input = item.ToModelInput(CPU);
+                    images += input.shape[0];
+                }
+                if (++done == batches)
+                {
+                    break;
+                }
             }
         }
         return images / Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -41,6 +41,7 @@ internal sealed class Batch(int epoch, int index, long[] rows, torch.Tensor imag
     {
         (null, _) => DeviceCopy.To(Images, device),
         (_, null) => storedPixels.ToModelInput(Images, device),
+        _ when deviceAugmenter.PreparesOnCpu(device) => deviceAugmenter.PrepareOnCpu(Images, Epoch, Rows),
         _ => storedPixels.Standardize(deviceAugmenter.Apply(storedPixels.ToRescaled(Images, device), Epoch, Rows)),
     };
 

@@ -44,8 +44,12 @@ internal sealed class SplitLoaders
             bool storable = settings.StoredBatches && geometry.PixelType == Data.Hdf5.PixelType.UInt8;
             bool onDevice = augmented && storable && AugmentsOnDevice(spec.Augmentation.Device, cuda);
             bool stored = storable && (!augmented || onDevice);
+            var deviceAugmenter = onDevice
+                ? new DeviceAugmenter(augmenter, settings.DeviceAugmentationTensorOps ? null
+                    : new ImagePreparer(geometry, new PixelNormalizer(geometry.Layout, rescale, statistics?.Mean, statistics?.Std), augmenter))
+                : null;
             var collator = new Collator(geometry, rescale, statistics?.Mean, statistics?.Std, augmented && !onDevice ? augmenter : null, stats,
-                stored, onDevice ? new DeviceAugmenter(augmenter) : null, pinMemory: cuda);
+                stored, deviceAugmenter, pinMemory: cuda);
             var options = new LoaderOptions
             {
                 BatchSize = spec.Training.BatchSize,

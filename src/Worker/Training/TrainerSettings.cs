@@ -15,6 +15,13 @@ internal sealed record TrainerSettings
     /// reader threads). Off: every batch is decoded to float32 on the CPU.
     /// </summary>
     public bool StoredBatches { get; init; } = true;
+
+    /// <summary>
+    /// Device augmentation on a CPU training device as the tensor ops a GPU runs (<c>grid_sample</c> over the
+    /// batch) instead of the CPU augmenter's per-image kernels (<see cref="Data.Augmentation.DeviceAugmenter"/>):
+    /// for the tests that check those ops against the CPU augmenter, and the bench. Slower on a CPU.
+    /// </summary>
+    public bool DeviceAugmentationTensorOps { get; init; }
     public TimeSpan BatchReportInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed partial class ResumeTests : IDisposable
     /// <summary>Warmup into epoch 2, groups of 3 accumulated batches, clipped steps.</summary>
     private const string Knobs = "sgd-warmup-accumulation-clipping";
 
-    /// <summary>Every augmentation the device path has, run there (here: on the CPU, as batched tensor ops).</summary>
+    /// <summary>Every augmentation the device path has, run as a GPU runs it (here on the CPU: the batched tensor ops, not the per-image kernels).</summary>
     private const string DeviceAugmentation = "device-augmentation";
 
     [Theory]
@@ -29,10 +29,11 @@ public sealed partial class ResumeTests : IDisposable
         var file = await TrainingFixture.SynthAsync(_temp);
         var spec = MakeSpec(file, setup);
         var data = TrainingData.Open(file, spec.Dataset);
+        bool tensorOps = setup == DeviceAugmentation;
 
         var straightDirectory = TrainingFixture.RunDirectory(_temp, setup + "-straight");
         var straightSink = new RecordingSink();
-        var straight = await new Trainer(new TrainerSettings { RunDirectory = straightDirectory }, straightSink)
+        var straight = await new Trainer(new TrainerSettings { RunDirectory = straightDirectory, DeviceAugmentationTensorOps = tensorOps }, straightSink)
             .RunAsync(spec, data, CancellationToken.None);
 
         var resumedDirectory = TrainingFixture.RunDirectory(_temp, setup + "-resumed");
@@ -63,13 +64,13 @@ public sealed partial class ResumeTests : IDisposable
             },
         };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new Trainer(new TrainerSettings { RunDirectory = resumedDirectory, BatchReportInterval = TimeSpan.Zero }, interrupted)
+            new Trainer(new TrainerSettings { RunDirectory = resumedDirectory, BatchReportInterval = TimeSpan.Zero, DeviceAugmentationTensorOps = tensorOps }, interrupted)
                 .RunAsync(spec, data, stop.Token));
         Assert.True(armed);
         Assert.Single(interrupted.Epochs);
 
         var resumedSink = new RecordingSink();
-        var resumed = await new Trainer(new TrainerSettings { RunDirectory = resumedDirectory }, resumedSink)
+        var resumed = await new Trainer(new TrainerSettings { RunDirectory = resumedDirectory, DeviceAugmentationTensorOps = tensorOps }, resumedSink)
             .RunAsync(spec, data, CancellationToken.None);
 
         Assert.Contains(resumedSink.Events, e => e.Message.StartsWith("Resuming from checkpoint", StringComparison.Ordinal) && e.Message.Contains(checkpointed["Checkpoint written: ".Length..], StringComparison.Ordinal));

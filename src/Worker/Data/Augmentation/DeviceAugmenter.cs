@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp;
+using WebTrainer.Worker.Data.Collation;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -17,9 +21,67 @@ namespace WebTrainer.Worker.Data.Augmentation;
 /// CPU warp steps its source position along a row in float while the grid computes each
 /// from normalised coordinates, and the contrast mean is summed in float rather than double.
 /// </para>
+/// <para>
+/// On a CPU training device these tensor ops are not the fast way: <c>grid_sample</c> and every elementwise op
+/// make a pass over the whole batch, several times the cache, while the CPU augmenter's kernels warp each image
+/// right after decoding it, in cache (bench augment-ops: grid_sample alone takes longer for a batch than the CPU
+/// augmenter's whole pass). So where a <see cref="ImagePreparer"/> is given and the device is the CPU, the stored
+/// batch is prepared image by image with those kernels, on all of libtorch's intra-op threads
+/// (<see cref="PrepareOnCpu"/>): the same parameters and the same bits as the CPU augmenter. The tensor ops stay
+/// what a GPU runs, and what a CPU runs when no preparer is given (tests compare them with the CPU augmenter there).
+/// </para>
 /// </summary>
-internal sealed class DeviceAugmenter(ImageAugmenter augmenter)
+internal sealed class DeviceAugmenter(ImageAugmenter augmenter, ImagePreparer? cpuPreparer = null)
 {
+    private const int ImagesPerRun = 4;
+
+    /// <summary>Whether a batch for <paramref name="device"/> goes through <see cref="PrepareOnCpu"/> rather than the tensor ops.</summary>
+    public bool PreparesOnCpu(Device device) => cpuPreparer is not null && device.type == DeviceType.CPU;
+
+    /// <summary>
+    /// A stored batch (uint8, as read, on the CPU) to model input — float32 N,C,H,W, augmented and standardised —
+    /// by the CPU augmenter's kernels, image by image, on as many threads as libtorch's intra-op thread count.
+    /// A new tensor in the caller's dispose scope; <paramref name="stored"/> is only read.
+    /// </summary>
+    public unsafe Tensor PrepareOnCpu(Tensor stored, int epoch, IReadOnlyList<long> rows)
+    {
+        var preparer = cpuPreparer ?? throw new InvalidOperationException("this device augmenter was made without a CPU preparer");
+        var geometry = preparer.Geometry;
+        int n = rows.Count, floats = preparer.FloatsPerImage, rowBytes = (int)geometry.RowBytes;
+        if (stored.device_type != DeviceType.CPU || stored.dtype != ScalarType.Byte || stored.NumberOfElements != (long)n * rowBytes)
+        {
+            throw new ArgumentException($"expected {n} stored uint8 rows of {rowBytes} bytes on the CPU, got {stored.dtype} " +
+                $"[{string.Join(", ", stored.shape)}] on {stored.device}", nameof(stored));
+        }
+        var output = empty([n, geometry.Channels, geometry.Height, geometry.Width], ScalarType.Float32);
+        // Native memory, not moved by the GC: the addresses hold while the two tensors live, which is past Parallel.For.
+        nint source = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(stored.bytes));
+        nint target = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output.bytes));
+        // Small runs of images handed out as threads come free, not one fixed share per thread: on a busy machine (the
+        // reader threads run too) a thread the OS preempts would otherwise hold up the whole batch with its share.
+        int threads = Math.Max(1, torch.get_num_threads()), runs = (n + ImagesPerRun - 1) / ImagesPerRun;
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => preparer.NeedsScratch ? ArrayPool<float>.Shared.Rent(floats) : null,
+            (run, _, scratch) =>
+            {
+                for (int i = run * ImagesPerRun, end = Math.Min(n, i + ImagesPerRun); i < end; i++)
+                {
+                    var raw = new ReadOnlySpan<byte>((byte*)source + (long)i * rowBytes, rowBytes);
+                    var image = new Span<float>((float*)target + (long)i * floats, floats);
+                    preparer.Prepare(epoch, rows[i], raw, image, scratch);
+                }
+                return scratch;
+            },
+            scratch =>
+            {
+                if (scratch is not null)
+                {
+                    ArrayPool<float>.Shared.Return(scratch);
+                }
+            });
+        return output;
+    }
+
     /// <summary>Augments <paramref name="images"/> (rescaled float32 N,C,H,W, one row of <paramref name="rows"/> each) in the caller's dispose scope.</summary>
     public Tensor Apply(Tensor images, int epoch, IReadOnlyList<long> rows)
     {

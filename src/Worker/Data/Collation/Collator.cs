@@ -22,8 +22,7 @@ namespace WebTrainer.Worker.Data.Collation;
 internal sealed class Collator
 {
     private readonly ImageGeometryInfo _geometry;
-    private readonly PixelDecoder _decoder;
-    private readonly ImageAugmenter? _augmenter;
+    private readonly ImagePreparer _preparer;
     private readonly DeviceAugmenter? _deviceAugmenter;
     private readonly PipelineStats _stats;
 
@@ -34,14 +33,13 @@ internal sealed class Collator
         bool storedBatches = false, DeviceAugmenter? deviceAugmenter = null, bool pinMemory = false)
     {
         _geometry = geometry;
-        _decoder = new PixelDecoder(geometry, rescale);
         Normalizer = new PixelNormalizer(geometry.Layout, rescale, mean, std);
-        _augmenter = augmenter is { Enabled: true } ? augmenter : null;
+        _preparer = new ImagePreparer(geometry, Normalizer, augmenter);
         if (storedBatches && geometry.PixelType != PixelType.UInt8)
         {
             throw new ArgumentException($"stored batches are uint8; these pixels are {geometry.PixelType}", nameof(storedBatches));
         }
-        if (storedBatches && _augmenter is not null)
+        if (storedBatches && augmenter is { Enabled: true })
         {
             throw new ArgumentException("stored batches skip the CPU, so they cannot be augmented; use CPU batches", nameof(storedBatches));
         }
@@ -124,26 +122,15 @@ internal sealed class Collator
         var start = Stopwatch.GetTimestamp();
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = (int)FloatsPerImage;
         var images = pool?.Rent(rows.Length) ?? TensorPool.Empty([rows.Length, c, h, w], torch.ScalarType.Float32, PinMemory);
-        float[]? scratch = _augmenter is { Resamples: true } ? ArrayPool<float>.Shared.Rent(n) : null;
+        float[]? scratch = _preparer.NeedsScratch ? ArrayPool<float>.Shared.Rent(n) : null;
         try
         {
             // The tensor's own CPU memory: written once here, never copied again on this side.
             var pixels = MemoryMarshal.Cast<byte, float>(images.bytes);
             for (int i = 0; i < rows.Length; i++)
             {
-                var target = pixels.Slice(i * n, n);
                 var row = raw.Slice((int)(i * _geometry.RowBytes), (int)_geometry.RowBytes);
-                if (scratch is not null)
-                {
-                    _decoder.Decode(row, scratch.AsSpan(0, n));
-                    _augmenter!.Apply(epoch, rows[i], scratch.AsSpan(0, n), target, c, h, w);
-                }
-                else
-                {
-                    _decoder.Decode(row, target);
-                    _augmenter?.Apply(epoch, rows[i], target, target, c, h, w);
-                }
-                Normalize(target);
+                _preparer.Prepare(epoch, rows[i], row, pixels.Slice(i * n, n), scratch);
             }
         }
         catch
@@ -180,19 +167,6 @@ internal sealed class Collator
         var pinned = targets.pin_memory();
         targets.Dispose();
         return pinned;
-    }
-
-    private void Normalize(Span<float> chw)
-    {
-        if (Normalizer is not { Scale: { } scale, Shift: { } shift })
-        {
-            return;
-        }
-        int plane = _geometry.Height * _geometry.Width;
-        for (int ch = 0; ch < _geometry.Channels; ch++)
-        {
-            PixelKernels.ScaleShift(chw.Slice(ch * plane, plane), scale[ch], shift[ch]);
-        }
     }
 }
 

@@ -31,12 +31,14 @@ public sealed class DeviceAugmenterTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [MemberData(nameof(Setups))]
-    public async Task DeviceAugmentation_OnTheSameBatch_MatchesTheCpuAugmenter_PerPixel(string setup)
+    public async Task DeviceAugmentation_AsTensorOps_MatchesTheCpuAugmenter_PerPixel(string setup)
     {
         var spec = Spec(setup);
         var data = TrainingData.Open(File, spec.Dataset);
         var cpu = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Cpu } }, data, new TrainerSettings()).Train;
-        var device = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Device } }, data, new TrainerSettings()).Train;
+        // The ops a GPU runs (grid_sample over the batch), here on the CPU.
+        var device = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Device } }, data,
+            new TrainerSettings { DeviceAugmentationTensorOps = true }).Train;
         Assert.False(cpu.AugmentsOnDevice);
         Assert.True(device.AugmentsOnDevice);
 
@@ -65,6 +67,46 @@ public sealed class DeviceAugmenterTests(ITestOutputHelper output)
         Assert.True(worst <= 0.5, $"worst error {worst} grey levels ({share:P3} within half a level)");
         // The comparison means something only if augmentation moved many values by more than the tolerance.
         Assert.True(changed > expected.Length / 10, $"augmentation changed only {changed} of {expected.Length} values");
+    }
+
+    /// <summary>
+    /// On a CPU training device the device path prepares each image of the stored uint8 batch with the CPU
+    /// augmenter's own kernels, shared out over libtorch's threads: the same bits as the CPU augmenter on the
+    /// reader threads, whatever the thread count, with standardisation on so a path that standardised twice shows.
+    /// </summary>
+    [Theory]
+    [InlineData("geometry-and-colour", 1)]
+    [InlineData("geometry-and-colour", 3)]
+    [InlineData("crop-and-flips", 2)]
+    [InlineData("colour-only", 2)]
+    public async Task DeviceAugmentation_OnACpuDevice_GivesTheCpuAugmentersBits(string setup, int threads)
+    {
+        var spec = Spec(setup);
+        spec = spec with { Augmentation = spec.Augmentation with { Normalize = true } };
+        var data = TrainingData.Open(File, spec.Dataset);
+        var cpu = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Cpu } }, data, new TrainerSettings()).Train;
+        var device = new SplitLoaders(spec with { Augmentation = spec.Augmentation with { Device = AugmentationDevices.Device } }, data, new TrainerSettings()).Train;
+        Assert.True(device.AugmentsOnDevice);
+        Assert.True(device.StoredBatches);
+
+        var expected = await InputsAsync(cpu, epoch: 3);
+        int before = get_num_threads();
+        float[] actual;
+        try
+        {
+            set_num_threads(threads);
+            actual = await InputsAsync(device, epoch: 3);
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+
+        Assert.Equal(expected.Length, actual.Length);
+        int differing = expected.Zip(actual).Count(p => BitConverter.SingleToInt32Bits(p.First) != BitConverter.SingleToInt32Bits(p.Second));
+        Assert.True(differing == 0, $"{differing} of {expected.Length} values differ");
+        var plain = await InputsAsync(new SplitLoaders(spec with { Augmentation = new AugmentationSpec { Normalize = true } }, data, new TrainerSettings()).Train, epoch: 3);
+        Assert.NotEqual(plain, expected);
     }
 
     [Fact]
