@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
 using WebTrainer.Worker.Data.Augmentation;
+using WebTrainer.Worker.Data.Collation;
+using WebTrainer.Worker.Data.Hdf5;
 using WebTrainer.Worker.Training;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -12,7 +14,9 @@ namespace WebTrainer.Bench.Training;
 /// <c>augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]</c>: the device augmenter on the CPU, whole
 /// and op by op, on one batch of random uint8 3-channel pixels with <see cref="AugmentBenchmark"/>'s augmentation drawn for its
 /// rows (and, for <c>--maps</c>, grid_sample alone with each θ given, normalised, for every sample), each timed as the median of <c>--rounds</c> rounds of <c>--reps</c> calls (after one unmeasured round), so that the op
-/// which makes the path slow on a CPU shows by name. <c>augment</c> measures the path in the loader.
+/// which makes the path slow on a CPU shows by name; then the CPU augmenter's per-image kernels on the same batch, as a
+/// CPU device runs them (<see cref="DeviceAugmenter.PrepareOnCpu"/>) and on one thread, from the stored bytes and the
+/// way before (decode to float, then warp). <c>augment</c> measures the paths in the loader.
 /// </summary>
 internal static class AugmentOpsBenchmark
 {
@@ -27,6 +31,10 @@ internal static class AugmentOpsBenchmark
         using var one = 1f.ToScalar();
         var augmenter = new ImageAugmenter(AugmentBenchmark.Augmentation, 3);
         var device = new DeviceAugmenter(augmenter);
+        var geometry = new ImageGeometryInfo(channels, size, size, ImageLayout.Nhwc, PixelType.UInt8, (long)channels * size * size);
+        var preparer = new ImagePreparer(geometry, new PixelNormalizer(geometry.Layout, 1 / 255f, null, null), augmenter);
+        var onCpu = new DeviceAugmenter(augmenter, preparer);
+        var decoder = new PixelDecoder(geometry, 1 / 255f);
         var rows = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
         var stored = randint(0, 256, [n, size, size, channels], dtype: ScalarType.Byte);
         var x = stored.permute(0, 3, 1, 2).contiguous().to(ScalarType.Float32).mul(rescale);
@@ -43,6 +51,14 @@ internal static class AugmentOpsBenchmark
         (string Name, Func<Tensor> Op)[] ops =
         [
             ("DeviceAugmenter.Apply, all of it", () => device.Apply(x.clone(), 1, rows)),
+            ("CPU kernels: PrepareOnCpu, all threads", () => onCpu.PrepareOnCpu(stored, 1, rows)),
+            ("CPU kernels: ImagePreparer.Prepare, one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
+                preparer.Prepare(1, row, raw, target, scratch))),
+            ("CPU kernels: decode, float warp, jitter, one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
+            {
+                decoder.Decode(raw, scratch);
+                augmenter.Apply(1, row, scratch, target, channels, size, size);
+            })),
             ("draws + DeviceAugmenter.Grid", () => DeviceAugmenter.Grid(DrawnTheta(), size, size)),
             ("libtorch affine_grid, same maps", () => affine_grid(theta.view(n, 2, 3), [n, channels, size, size], align_corners: true)),
             ("grid_sample border, drawn maps", () => grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: true)),
@@ -84,6 +100,23 @@ internal static class AugmentOpsBenchmark
             Console.WriteLine($"| {name} | {ms:F2} | {n / ms * 1000:F0} |");
         }
         return 0;
+    }
+
+    private delegate void ImageKernel(ReadOnlySpan<byte> raw, Span<float> target, Span<float> scratch, long row);
+
+    /// <summary>The CPU augmenter's per-image work for the batch on this thread, into a new float32 batch.</summary>
+    private static Tensor CpuKernels(Tensor stored, int n, ImageGeometryInfo geometry, ImageKernel kernel)
+    {
+        int floats = geometry.Channels * geometry.Height * geometry.Width, rowBytes = (int)geometry.RowBytes;
+        var output = empty([n, geometry.Channels, geometry.Height, geometry.Width], ScalarType.Float32);
+        var scratch = new float[floats];
+        var source = stored.bytes;
+        var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(output.bytes);
+        for (int i = 0; i < n; i++)
+        {
+            kernel(source.Slice(i * rowBytes, rowBytes), target.Slice(i * floats, floats), scratch, i);
+        }
+        return output;
     }
 
     /// <summary>One <c>--maps</c> entry, θ's six numbers A,B,C,D,E,F; anything else is an error that names the entry.</summary>

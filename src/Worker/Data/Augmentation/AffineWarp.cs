@@ -13,7 +13,7 @@ namespace WebTrainer.Worker.Data.Augmentation;
 /// same float operations in the same order (no fused multiply-add), so both give identical bits and
 /// a seeded run augments alike on every machine.
 /// </summary>
-internal static class AffineWarp
+internal static partial class AffineWarp
 {
     private const int Lanes = 8;
 
@@ -27,14 +27,10 @@ internal static class AffineWarp
         {
             throw new ArgumentException("images are smaller than C×H×W");
         }
-        float cx = (width - 1) / 2f, cy = (height - 1) / 2f;
         var step = new Step((float)map.A, (float)map.D, width, height);
         for (int y = 0; y < height; y++)
         {
-            double v = y - cy;
-            // Source position of (x = 0, y); pixel x samples (x0 + A·x, y0 + D·x).
-            float sx0 = (float)(map.A * -cx + map.B * v + map.C + cx);
-            float sy0 = (float)(map.D * -cx + map.E * v + map.F + cy);
+            var (sx0, sy0) = RowStart(map, y, width, height);
             int x = 0;
             if (simd && Avx2.IsSupported)
             {
@@ -68,6 +64,14 @@ internal static class AffineWarp
             float s10 = Unsafe.Add(ref src, offset + i10) * w10, s11 = Unsafe.Add(ref src, offset + i11) * w11;
             Unsafe.Add(ref dst, offset + output) = s00 + s01 + s10 + s11;
         }
+    }
+
+    /// <summary>Source position of pixel (0, <paramref name="y"/>); pixel x of the row samples (x0 + A·x, y0 + D·x).</summary>
+    private static (float X, float Y) RowStart(Affine2D map, int y, int width, int height)
+    {
+        float cx = (width - 1) / 2f, cy = (height - 1) / 2f;
+        double v = y - cy;
+        return ((float)(map.A * -cx + map.B * v + map.C + cx), (float)(map.D * -cx + map.E * v + map.F + cy));
     }
 
     /// <summary>The row's pixels in groups of eight; returns where the scalar tail starts.</summary>

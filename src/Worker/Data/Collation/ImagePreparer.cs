@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using WebTrainer.Worker.Data.Augmentation;
+using WebTrainer.Worker.Data.Hdf5;
 
 namespace WebTrainer.Worker.Data.Collation;
 
@@ -6,7 +8,9 @@ namespace WebTrainer.Worker.Data.Collation;
 /// One image from its stored row to model input on the CPU, in one pass that keeps the image in cache:
 /// decode to float32 C×H×W with the rescale, augment (when there is an augmenter), standardise. The
 /// collator runs it on the reader threads for CPU batches; the device augmenter runs the same one for a
-/// stored batch when the training device is the CPU, so the two paths give the same bits there.
+/// stored batch when the training device is the CPU, so the two paths give the same bits there. A uint8
+/// image that is resampled is warped straight from its bytes (<see cref="AffineWarp.ApplyBytes"/>): no decode
+/// pass, and for interleaved RGB one gather per neighbour instead of three.
 /// </summary>
 internal sealed class ImagePreparer
 {
@@ -38,7 +42,23 @@ internal sealed class ImagePreparer
     public void Prepare(int epoch, long row, ReadOnlySpan<byte> raw, Span<float> target, Span<float> scratch)
     {
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width;
-        if (NeedsScratch)
+        if (NeedsScratch && _geometry.PixelType == PixelType.UInt8)
+        {
+            var draw = _augmenter!.Draw(epoch, row, h, w);
+            if (draw.Map.IsIdentity)
+            {
+                _decoder.Decode(raw, target);
+            }
+            else
+            {
+                // The row copied where the warp's 32-bit gathers may read past its last byte.
+                var padded = MemoryMarshal.AsBytes(scratch[..FloatsPerImage])[..(raw.Length + AffineWarp.BytePadding)];
+                raw.CopyTo(padded);
+                AffineWarp.ApplyBytes(padded, target, c, h, w, interleaved: _geometry.Layout == ImageLayout.Nhwc && c > 1, Normalizer.Rescale, draw.Map);
+            }
+            ColorJitter.Apply(target, draw.Brightness, draw.Contrast);
+        }
+        else if (NeedsScratch)
         {
             var decoded = scratch[..FloatsPerImage];
             _decoder.Decode(raw, decoded);

@@ -47,6 +47,61 @@ public sealed class AugmentationTests
         }
     }
 
+    /// <summary>
+    /// The warp straight from stored bytes, interleaved (one gather for up to four channels, per channel beyond) and
+    /// planar: the AVX2 and scalar paths give the same bits, and both give the float warp of the decoded image to float
+    /// rounding (the rescale is applied after the weighted sum instead of before); a source without the padding is refused.
+    /// </summary>
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(1, false)]
+    [InlineData(4, true)]
+    [InlineData(5, true)]
+    [InlineData(3, false)]
+    public void WarpBytes_MatchesTheFloatWarpOfTheDecodedImage_OnBothPaths(int channels, bool interleaved)
+    {
+        var random = new Random(7);
+        const float rescale = 1f / 255;
+        foreach (var (h, w) in new[] { (29, 37), (8, 8), (3, 61), (64, 5) })
+        {
+            int plane = h * w, values = channels * plane;
+            var stored = new byte[values + AffineWarp.BytePadding];
+            random.NextBytes(stored);
+            // What the decoder gives: planar float32, rescaled.
+            var decoded = new float[values];
+            for (int c = 0; c < channels; c++)
+            {
+                for (int p = 0; p < plane; p++)
+                {
+                    decoded[c * plane + p] = stored[interleaved ? p * channels + c : c * plane + p] * rescale;
+                }
+            }
+            var maps = new[]
+            {
+                Affine2D.Rotate(0.3).After(Affine2D.Scale(1.1, 0.9)),
+                Affine2D.Translate(-w * 0.7, h * 0.4).After(Affine2D.Shear(0.2)),
+                Affine2D.Scale(5e9, -3e9),
+                Affine2D.Scale(-1, 1),
+            };
+            foreach (var map in maps)
+            {
+                var simd = new float[values];
+                var scalar = new float[values];
+                var expected = new float[values];
+                AffineWarp.ApplyBytes(stored, simd, channels, h, w, interleaved, rescale, map, simd: true);
+                AffineWarp.ApplyBytes(stored, scalar, channels, h, w, interleaved, rescale, map, simd: false);
+                AffineWarp.Apply(decoded, expected, channels, h, w, map, simd: false);
+                Assert.Equal(scalar, simd);
+                for (int i = 0; i < values; i++)
+                {
+                    Assert.True(Math.Abs(expected[i] - simd[i]) <= 1e-6f, $"{h}x{w} value {i}: {simd[i]} against {expected[i]}");
+                }
+            }
+        }
+        Assert.Throws<ArgumentException>(() => AffineWarp.ApplyBytes(new byte[channels * 8 * 8], new float[channels * 8 * 8], channels, 8, 8,
+            interleaved, rescale, Affine2D.Identity));
+    }
+
     [Fact]
     public void Warp_WithMirror_FlipsLeftRightExactly()
     {
