@@ -7,14 +7,16 @@ using static TorchSharp.torch;
 namespace WebTrainer.Bench.Training;
 
 /// <summary>
-/// <c>augment [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]</c>:
+/// <c>augment [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
+/// [--configs cpu,kernels,tensor,none]</c>:
 /// the train split's loader with the same augmentation (rotation, zoom, shear, shifts, flip, brightness,
 /// contrast) done by the CPU augmenter on the reader threads, and by the device augmenter on the consumer's thread,
 /// both ways it can run there: as on a CPU Worker (<c>augmentation.device = "device"</c>: the CPU augmenter's
 /// per-image kernels over the stored uint8 batch, on libtorch's threads) and as the batched tensor ops a GPU runs
 /// (<c>grid_sample</c> over the batch), next to the unaugmented uint8 loader. Each configuration reads <c>--batches</c> batches into model input
 /// per round, the configurations interleaved A B C A B C, after <c>--warmup</c> unmeasured rounds (JIT, page
-/// cache), and the median img/s per configuration is printed.
+/// cache), and the median img/s per configuration is printed. <c>--configs</c> measures only those named (say <c>cpu</c> alone
+/// under a profiler); the ratios need the configurations they divide.
 /// </summary>
 internal static class AugmentBenchmark
 {
@@ -34,14 +36,26 @@ internal static class AugmentBenchmark
         var spec = BenchData.Spec(file, Architectures.SmallCnn, new TrainingSpec { BatchSize = batch, Seed = 3 });
         var data = TrainingData.Open(file, spec.Dataset);
         var settings = new TrainerSettings { Device = "cpu", Readers = readers };
-        var configs = new (string Name, DataLoader Loader)[]
+        var all = new (string Key, string Name, Func<DataLoader> Loader)[]
         {
-            ("cpu augmenter (float32 batches)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Cpu } }, data, settings).Train),
-            ("device augmenter on CPU (uint8 batches, per-image kernels)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data, settings).Train),
-            ("device augmenter as tensor ops (uint8 batches, grid_sample as on a GPU)", new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data,
-                settings with { DeviceAugmentationTensorOps = true }).Train),
-            ("no augmentation (uint8 batches)", new SplitLoaders(spec, data, settings).Train),
+            ("cpu", "cpu augmenter (float32 batches)",
+                () => new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Cpu } }, data, settings).Train),
+            ("kernels", "device augmenter on CPU (uint8 batches, per-image kernels)",
+                () => new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data, settings).Train),
+            ("tensor", "device augmenter as tensor ops (uint8 batches, grid_sample as on a GPU)",
+                () => new SplitLoaders(spec with { Augmentation = Augmentation with { Device = AugmentationDevices.Device } }, data,
+                    settings with { DeviceAugmentationTensorOps = true }).Train),
+            ("none", "no augmentation (uint8 batches)", () => new SplitLoaders(spec, data, settings).Train),
         };
+        var keys = options.Text("configs", string.Join(',', all.Select(c => c.Key))).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = keys.Where(k => all.All(c => c.Key != k)).ToList();
+        if (unknown.Count > 0 || keys.Length == 0)
+        {
+            Console.Error.WriteLine($"--configs: {(keys.Length == 0 ? "none given" : $"unknown {string.Join(", ", unknown)}")}; " +
+                $"choose from {string.Join(", ", all.Select(c => c.Key))}");
+            return 2;
+        }
+        var configs = all.Where(c => keys.Contains(c.Key)).Select(c => (c.Key, c.Name, Loader: c.Loader())).ToArray();
         Console.WriteLine($"augment: {file}, {data.Channels}x{data.Height}x{data.Width}, batch {batch}, {batches} batches per measurement, " +
             $"{readers} readers, {threads} threads, {rounds} rounds interleaved after {warmup} warm-up");
         var rates = configs.Select(_ => new List<double>()).ToArray();
@@ -62,10 +76,17 @@ internal static class AugmentBenchmark
         {
             Console.WriteLine($"| {configs[c].Name} | {Median(rates[c]):F0} | {string.Join(", ", rates[c].Select(r => r.ToString("F0")))} |");
         }
-        Console.WriteLine($"device (kernels) / cpu augmenter: {Median(rates[1]) / Median(rates[0]):F2}; device (tensor ops) / cpu augmenter: " +
-            $"{Median(rates[2]) / Median(rates[0]):F2}; cpu augmenter / no augmentation: {Median(rates[0]) / Median(rates[3]):F2}");
-        Console.WriteLine("per round, in measuring order: " + string.Join("; ", Enumerable.Range(0, rounds).Select(r =>
-            $"{rates[1][r] / rates[0][r]:F2} {rates[2][r] / rates[0][r]:F2} {rates[0][r] / rates[3][r]:F2}")) + " (device kernels / cpu, tensor ops / cpu, cpu / none)");
+        var byKey = configs.Select((c, i) => (c.Key, Rates: rates[i])).ToDictionary(c => c.Key, c => c.Rates);
+        (string Name, string Over, string Under)[] ratios =
+            [("device (kernels) / cpu augmenter", "kernels", "cpu"), ("device (tensor ops) / cpu augmenter", "tensor", "cpu"),
+             ("cpu augmenter / no augmentation", "cpu", "none")];
+        foreach (var (name, over, under) in ratios.Where(r => byKey.ContainsKey(r.Over) && byKey.ContainsKey(r.Under)))
+        {
+            var a = byKey[over];
+            var b = byKey[under];
+            Console.WriteLine($"{name}: {Median(a) / Median(b):F2} (per round, in measuring order: " +
+                $"{string.Join(", ", a.Zip(b, (x, y) => (x / y).ToString("F2")))})");
+        }
         return 0;
     }
 
