@@ -80,10 +80,11 @@ internal static partial class AffineWarp
         var maxY = Vector256.Create((float)step.Height);
         var lastX = Vector256.Create(width - 1);
         var lastY = Vector256.Create(step.Height - 1);
-        var rowWidth = Vector256.Create(width);
+        var rowStride = Vector256.Create(width * layout.PixelStride);
         var stride = Vector256.Create(layout.PixelStride);
         var low = Vector256.Create(0xFF);
         var rescale = Vector256.Create(layout.Rescale);
+        Vector256<byte> pick0 = PickByte0, pick1 = PickByte1, pick2 = PickByte2, pick3 = PickByte3;
         fixed (byte* src = source)
         fixed (float* dst = target)
         {
@@ -98,14 +99,14 @@ internal static partial class AffineWarp
                 var wy = sy - fy;
                 var x0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fx, minusOne), maxX));
                 var y0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fy, minusOne), maxY));
-                var cx0 = Vector256.Min(Vector256.Max(x0, Vector256<int>.Zero), lastX);
-                var cx1 = Vector256.Min(Vector256.Max(x0 + Vector256<int>.One, Vector256<int>.Zero), lastX);
-                var r0 = Vector256.Min(Vector256.Max(y0, Vector256<int>.Zero), lastY) * rowWidth;
-                var r1 = Vector256.Min(Vector256.Max(y0 + Vector256<int>.One, Vector256<int>.Zero), lastY) * rowWidth;
-                var i00 = (r0 + cx0) * stride;
-                var i01 = (r0 + cx1) * stride;
-                var i10 = (r1 + cx0) * stride;
-                var i11 = (r1 + cx1) * stride;
+                var cx0 = Vector256.Min(Vector256.Max(x0, Vector256<int>.Zero), lastX) * stride;
+                var cx1 = Vector256.Min(Vector256.Max(x0 + Vector256<int>.One, Vector256<int>.Zero), lastX) * stride;
+                var r0 = Vector256.Min(Vector256.Max(y0, Vector256<int>.Zero), lastY) * rowStride;
+                var r1 = Vector256.Min(Vector256.Max(y0 + Vector256<int>.One, Vector256<int>.Zero), lastY) * rowStride;
+                var i00 = r0 + cx0;
+                var i01 = r0 + cx1;
+                var i10 = r1 + cx0;
+                var i11 = r1 + cx1;
                 var ux = one - wx;
                 var uy = one - wy;
                 var w00 = ux * uy;
@@ -119,9 +120,10 @@ internal static partial class AffineWarp
                     var g01 = Avx2.GatherVector256((int*)src, i01, 1);
                     var g10 = Avx2.GatherVector256((int*)src, i10, 1);
                     var g11 = Avx2.GatherVector256((int*)src, i11, 1);
-                    for (int c = 0, shift = 0; c < layout.Channels; c++, shift += 8)
+                    for (int c = 0; c < layout.Channels; c++)
                     {
-                        var sum = Term(g00 >>> shift, w00, low) + Term(g01 >>> shift, w01, low) + Term(g10 >>> shift, w10, low) + Term(g11 >>> shift, w11, low);
+                        var pick = c switch { 0 => pick0, 1 => pick1, 2 => pick2, _ => pick3 };
+                        var sum = Picked(g00, pick, w00) + Picked(g01, pick, w01) + Picked(g10, pick, w10) + Picked(g11, pick, w11);
                         (sum * rescale).Store(dst + c * plane + rowStart + x);
                     }
                 }
@@ -139,6 +141,25 @@ internal static partial class AffineWarp
         }
         return x;
     }
+
+    // Shuffle masks that move byte c of every 32-bit word to the word's low byte and zero the rest (0x80).
+    private static readonly Vector256<byte> PickByte0 = PickByte(0), PickByte1 = PickByte(1), PickByte2 = PickByte(2), PickByte3 = PickByte(3);
+
+    private static Vector256<byte> PickByte(int c)
+    {
+        Span<byte> indices = stackalloc byte[Vector256<byte>.Count];
+        for (int j = 0; j < indices.Length; j++)
+        {
+            // The shuffle works within each 16-byte lane: word k's low byte takes lane byte 4k + c.
+            indices[j] = j % 4 == 0 ? (byte)(j % 16 + c) : (byte)0x80;
+        }
+        return Vector256.Create<byte>(indices);
+    }
+
+    /// <summary>A neighbour's byte (chosen from each word by <paramref name="pick"/>) as float, times its weight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Picked(Vector256<int> words, Vector256<byte> pick, Vector256<float> weight) =>
+        Vector256.ConvertToSingle(Avx2.Shuffle(words.AsByte(), pick).AsInt32()) * weight;
 
     /// <summary>A neighbour's byte (the low 8 bits of <paramref name="word"/>) as float, times its weight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
