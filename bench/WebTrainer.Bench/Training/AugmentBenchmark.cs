@@ -26,11 +26,21 @@ internal static class AugmentBenchmark
         HorizontalFlip = true, BrightnessRange = 0.2, ContrastRange = 0.2,
     };
 
+    private static readonly string[] Keys = ["cpu", "kernels", "tensor", "none"];
+
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var options = new BenchOptions(args);
         int threads = options.Int("threads", 2), batch = options.Int("batch", 128), batches = options.Int("batches", 40);
         int rounds = options.Int("rounds", 5), warmup = options.Int("warmup", 1), readers = options.Int("readers", 2);
+        var keys = options.Text("configs", string.Join(',', Keys)).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = keys.Where(k => !Keys.Contains(k)).ToList();
+        if (unknown.Count > 0 || keys.Length == 0)
+        {
+            Console.Error.WriteLine($"--configs: {(keys.Length == 0 ? "none given" : $"unknown {string.Join(", ", unknown)}")}; " +
+                $"choose from {string.Join(", ", Keys)}");
+            return 2;
+        }
         TorchRuntime.Configure(threads);
         var file = options.Text("data") ?? await BenchData.SyntheticAsync(options.Int("count", 8192), options.Int("size", 32), 3, 10, cancellationToken);
         var spec = BenchData.Spec(file, Architectures.SmallCnn, new TrainingSpec { BatchSize = batch, Seed = 3 });
@@ -47,14 +57,6 @@ internal static class AugmentBenchmark
                     settings with { DeviceAugmentationTensorOps = true }).Train),
             ("none", "no augmentation (uint8 batches)", () => new SplitLoaders(spec, data, settings).Train),
         };
-        var keys = options.Text("configs", string.Join(',', all.Select(c => c.Key))).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var unknown = keys.Where(k => all.All(c => c.Key != k)).ToList();
-        if (unknown.Count > 0 || keys.Length == 0)
-        {
-            Console.Error.WriteLine($"--configs: {(keys.Length == 0 ? "none given" : $"unknown {string.Join(", ", unknown)}")}; " +
-                $"choose from {string.Join(", ", all.Select(c => c.Key))}");
-            return 2;
-        }
         var configs = all.Where(c => keys.Contains(c.Key)).Select(c => (c.Key, c.Name, Loader: c.Loader())).ToArray();
         Console.WriteLine($"augment: {file}, {data.Channels}x{data.Height}x{data.Width}, batch {batch}, {batches} batches per measurement, " +
             $"{readers} readers, {threads} threads, {rounds} rounds interleaved after {warmup} warm-up");
