@@ -50,19 +50,12 @@ internal static partial class AffineWarp
 
     private static void BytePixel(ReadOnlySpan<byte> source, Span<float> target, ByteLayout layout, int output, float sx, float sy, Step step)
     {
-        float fx = MathF.Floor(sx), fy = MathF.Floor(sy);
-        float wx = sx - fx, wy = sy - fy;
-        int x0 = (int)Math.Clamp(fx, -1f, step.Width), y0 = (int)Math.Clamp(fy, -1f, step.Height);
-        int cx0 = Clamp(x0, step.Width), cx1 = Clamp(x0 + 1, step.Width), cy0 = Clamp(y0, step.Height), cy1 = Clamp(y0 + 1, step.Height);
-        int p = layout.PixelStride;
-        int i00 = (cy0 * step.Width + cx0) * p, i01 = (cy0 * step.Width + cx1) * p, i10 = (cy1 * step.Width + cx0) * p, i11 = (cy1 * step.Width + cx1) * p;
-        float ux = 1 - wx, uy = 1 - wy;
-        float w00 = ux * uy, w01 = wx * uy, w10 = ux * wy, w11 = wx * wy;
-        int plane = step.Width * step.Height;
+        var n = Neighbours.Of(sx, sy, step);
+        int p = layout.PixelStride, plane = step.Width * step.Height;
         for (int c = 0; c < layout.Channels; c++)
         {
             var channel = source[(c * layout.ChannelStride)..];
-            float s00 = channel[i00] * w00, s01 = channel[i01] * w01, s10 = channel[i10] * w10, s11 = channel[i11] * w11;
+            float s00 = channel[n.I00 * p] * n.W00, s01 = channel[n.I01 * p] * n.W01, s10 = channel[n.I10 * p] * n.W10, s11 = channel[n.I11 * p] * n.W11;
             target[c * plane + output] = (s00 + s01 + s10 + s11) * layout.Rescale;
         }
     }
@@ -74,14 +67,7 @@ internal static partial class AffineWarp
         var lane = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
         var a = Vector256.Create(step.A);
         var d = Vector256.Create(step.D);
-        var one = Vector256.Create(1f);
-        var minusOne = Vector256.Create(-1f);
-        var maxX = Vector256.Create((float)width);
-        var maxY = Vector256.Create((float)step.Height);
-        var lastX = Vector256.Create(width - 1);
-        var lastY = Vector256.Create(step.Height - 1);
-        var rowStride = Vector256.Create(width * layout.PixelStride);
-        var stride = Vector256.Create(layout.PixelStride);
+        var lattice = new Lattice8(step, layout.PixelStride, width * layout.PixelStride);
         var low = Vector256.Create(0xFF);
         var rescale = Vector256.Create(layout.Rescale);
         Vector256<byte> pick0 = PickByte0, pick1 = PickByte1, pick2 = PickByte2, pick3 = PickByte3;
@@ -91,39 +77,18 @@ internal static partial class AffineWarp
             for (; x + Lanes <= width; x += Lanes)
             {
                 var xs = Vector256.Create((float)x) + lane;
-                var sx = Vector256.Create(sx0) + a * xs;
-                var sy = Vector256.Create(sy0) + d * xs;
-                var fx = Vector256.Floor(sx);
-                var fy = Vector256.Floor(sy);
-                var wx = sx - fx;
-                var wy = sy - fy;
-                var x0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fx, minusOne), maxX));
-                var y0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fy, minusOne), maxY));
-                var cx0 = Vector256.Min(Vector256.Max(x0, Vector256<int>.Zero), lastX) * stride;
-                var cx1 = Vector256.Min(Vector256.Max(x0 + Vector256<int>.One, Vector256<int>.Zero), lastX) * stride;
-                var r0 = Vector256.Min(Vector256.Max(y0, Vector256<int>.Zero), lastY) * rowStride;
-                var r1 = Vector256.Min(Vector256.Max(y0 + Vector256<int>.One, Vector256<int>.Zero), lastY) * rowStride;
-                var i00 = r0 + cx0;
-                var i01 = r0 + cx1;
-                var i10 = r1 + cx0;
-                var i11 = r1 + cx1;
-                var ux = one - wx;
-                var uy = one - wy;
-                var w00 = ux * uy;
-                var w01 = wx * uy;
-                var w10 = ux * wy;
-                var w11 = wx * wy;
+                var n = new Neighbours8(Vector256.Create(sx0) + a * xs, Vector256.Create(sy0) + d * xs, lattice);
                 if (oneGather)
                 {
                     // All channels of a neighbour in one 32-bit word, channel c in its byte c.
-                    var g00 = Avx2.GatherVector256((int*)src, i00, 1);
-                    var g01 = Avx2.GatherVector256((int*)src, i01, 1);
-                    var g10 = Avx2.GatherVector256((int*)src, i10, 1);
-                    var g11 = Avx2.GatherVector256((int*)src, i11, 1);
+                    var g00 = Avx2.GatherVector256((int*)src, n.I00, 1);
+                    var g01 = Avx2.GatherVector256((int*)src, n.I01, 1);
+                    var g10 = Avx2.GatherVector256((int*)src, n.I10, 1);
+                    var g11 = Avx2.GatherVector256((int*)src, n.I11, 1);
                     for (int c = 0; c < layout.Channels; c++)
                     {
                         var pick = c switch { 0 => pick0, 1 => pick1, 2 => pick2, _ => pick3 };
-                        var sum = Picked(g00, pick, w00) + Picked(g01, pick, w01) + Picked(g10, pick, w10) + Picked(g11, pick, w11);
+                        var sum = Picked(g00, pick, n.W00) + Picked(g01, pick, n.W01) + Picked(g10, pick, n.W10) + Picked(g11, pick, n.W11);
                         (sum * rescale).Store(dst + c * plane + rowStart + x);
                     }
                 }
@@ -132,8 +97,8 @@ internal static partial class AffineWarp
                     for (int c = 0; c < layout.Channels; c++)
                     {
                         var channel = (int*)(src + c * layout.ChannelStride);
-                        var sum = Term(Avx2.GatherVector256(channel, i00, 1), w00, low) + Term(Avx2.GatherVector256(channel, i01, 1), w01, low)
-                            + Term(Avx2.GatherVector256(channel, i10, 1), w10, low) + Term(Avx2.GatherVector256(channel, i11, 1), w11, low);
+                        var sum = Term(Avx2.GatherVector256(channel, n.I00, 1), n.W00, low) + Term(Avx2.GatherVector256(channel, n.I01, 1), n.W01, low)
+                            + Term(Avx2.GatherVector256(channel, n.I10, 1), n.W10, low) + Term(Avx2.GatherVector256(channel, n.I11, 1), n.W11, low);
                         (sum * rescale).Store(dst + c * plane + rowStart + x);
                     }
                 }

@@ -47,23 +47,79 @@ internal static partial class AffineWarp
 
     private static void Pixel(ReadOnlySpan<float> source, Span<float> target, int channels, int output, float sx, float sy, Step step)
     {
-        float fx = MathF.Floor(sx), fy = MathF.Floor(sy);
-        float wx = sx - fx, wy = sy - fy;
-        // Clamped before the conversion so a far-outside position cannot overflow int; the neighbours clamp to the edge anyway.
-        int x0 = (int)Math.Clamp(fx, -1f, step.Width), y0 = (int)Math.Clamp(fy, -1f, step.Height);
-        int cx0 = Clamp(x0, step.Width), cx1 = Clamp(x0 + 1, step.Width), cy0 = Clamp(y0, step.Height), cy1 = Clamp(y0 + 1, step.Height);
-        int i00 = cy0 * step.Width + cx0, i01 = cy0 * step.Width + cx1, i10 = cy1 * step.Width + cx0, i11 = cy1 * step.Width + cx1;
-        float ux = 1 - wx, uy = 1 - wy;
-        float w00 = ux * uy, w01 = wx * uy, w10 = ux * wy, w11 = wx * wy;
+        var n = Neighbours.Of(sx, sy, step);
         int plane = step.Width * step.Height;
         ref float src = ref MemoryMarshal.GetReference(source);
         ref float dst = ref MemoryMarshal.GetReference(target);
         for (int c = 0, offset = 0; c < channels; c++, offset += plane)
         {
-            float s00 = Unsafe.Add(ref src, offset + i00) * w00, s01 = Unsafe.Add(ref src, offset + i01) * w01;
-            float s10 = Unsafe.Add(ref src, offset + i10) * w10, s11 = Unsafe.Add(ref src, offset + i11) * w11;
+            float s00 = Unsafe.Add(ref src, offset + n.I00) * n.W00, s01 = Unsafe.Add(ref src, offset + n.I01) * n.W01;
+            float s10 = Unsafe.Add(ref src, offset + n.I10) * n.W10, s11 = Unsafe.Add(ref src, offset + n.I11) * n.W11;
             Unsafe.Add(ref dst, offset + output) = s00 + s01 + s10 + s11;
         }
+    }
+
+    /// <summary>
+    /// The four source pixels around a position (row·width + column, each clamped to the edge) and their bilinear weights:
+    /// the one place both warps (float and bytes) find them, so they resample alike.
+    /// </summary>
+    private readonly record struct Neighbours(int I00, int I01, int I10, int I11, float W00, float W01, float W10, float W11)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Neighbours Of(float sx, float sy, Step step)
+        {
+            float fx = MathF.Floor(sx), fy = MathF.Floor(sy);
+            float wx = sx - fx, wy = sy - fy;
+            // Clamped before the conversion so a far-outside position cannot overflow int; the neighbours clamp to the edge anyway.
+            int x0 = (int)Math.Clamp(fx, -1f, step.Width), y0 = (int)Math.Clamp(fy, -1f, step.Height);
+            int cx0 = Clamp(x0, step.Width), cx1 = Clamp(x0 + 1, step.Width), cy0 = Clamp(y0, step.Height), cy1 = Clamp(y0 + 1, step.Height);
+            float ux = 1 - wx, uy = 1 - wy;
+            return new(cy0 * step.Width + cx0, cy0 * step.Width + cx1, cy1 * step.Width + cx0, cy1 * step.Width + cx1,
+                ux * uy, wx * uy, ux * wy, wx * wy);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Neighbours"/> for eight positions at once, the same operations lane by lane; indices count
+    /// <c>columnStride</c> per column and <c>rowStride</c> per row (1 and width for float planes, the pixel's bytes for interleaved ones).
+    /// </summary>
+    private readonly struct Neighbours8
+    {
+        public readonly Vector256<int> I00, I01, I10, I11;
+        public readonly Vector256<float> W00, W01, W10, W11;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Neighbours8(Vector256<float> sx, Vector256<float> sy, in Lattice8 lattice)
+        {
+            var fx = Vector256.Floor(sx);
+            var fy = Vector256.Floor(sy);
+            var wx = sx - fx;
+            var wy = sy - fy;
+            var x0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fx, lattice.MinusOne), lattice.MaxX));
+            var y0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fy, lattice.MinusOne), lattice.MaxY));
+            var cx0 = Vector256.Min(Vector256.Max(x0, Vector256<int>.Zero), lattice.LastX) * lattice.ColumnStride;
+            var cx1 = Vector256.Min(Vector256.Max(x0 + Vector256<int>.One, Vector256<int>.Zero), lattice.LastX) * lattice.ColumnStride;
+            var r0 = Vector256.Min(Vector256.Max(y0, Vector256<int>.Zero), lattice.LastY) * lattice.RowStride;
+            var r1 = Vector256.Min(Vector256.Max(y0 + Vector256<int>.One, Vector256<int>.Zero), lattice.LastY) * lattice.RowStride;
+            I00 = r0 + cx0;
+            I01 = r0 + cx1;
+            I10 = r1 + cx0;
+            I11 = r1 + cx1;
+            var ux = Vector256<float>.One - wx;
+            var uy = Vector256<float>.One - wy;
+            W00 = ux * uy;
+            W01 = wx * uy;
+            W10 = ux * wy;
+            W11 = wx * wy;
+        }
+    }
+
+    /// <summary>The image's bounds and strides as vectors, made once per row for <see cref="Neighbours8"/>.</summary>
+    private readonly struct Lattice8(Step step, int columnStride, int rowStride)
+    {
+        public readonly Vector256<float> MinusOne = Vector256.Create(-1f), MaxX = Vector256.Create((float)step.Width), MaxY = Vector256.Create((float)step.Height);
+        public readonly Vector256<int> LastX = Vector256.Create(step.Width - 1), LastY = Vector256.Create(step.Height - 1);
+        public readonly Vector256<int> ColumnStride = Vector256.Create(columnStride), RowStride = Vector256.Create(rowStride);
     }
 
     /// <summary>Source position of pixel (0, <paramref name="y"/>); pixel x of the row samples (x0 + A·x, y0 + D·x).</summary>
@@ -83,48 +139,20 @@ internal static partial class AffineWarp
         var d = Vector256.Create(step.D);
         var startX = Vector256.Create(sx0);
         var startY = Vector256.Create(sy0);
-        var one = Vector256.Create(1f);
-        var minusOne = Vector256.Create(-1f);
-        var maxX = Vector256.Create((float)width);
-        var maxY = Vector256.Create((float)step.Height);
-        var zero = Vector256<int>.Zero;
-        var lastX = Vector256.Create(width - 1);
-        var lastY = Vector256.Create(step.Height - 1);
-        var rowWidth = Vector256.Create(width);
+        var lattice = new Lattice8(step, 1, width);
         fixed (float* src = source, dst = target)
         {
             for (; x + Lanes <= width; x += Lanes)
             {
                 var xs = Vector256.Create((float)x) + lane;
-                var sx = startX + a * xs;
-                var sy = startY + d * xs;
-                var fx = Vector256.Floor(sx);
-                var fy = Vector256.Floor(sy);
-                var wx = sx - fx;
-                var wy = sy - fy;
-                var x0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fx, minusOne), maxX));
-                var y0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fy, minusOne), maxY));
-                var cx0 = Vector256.Min(Vector256.Max(x0, zero), lastX);
-                var cx1 = Vector256.Min(Vector256.Max(x0 + Vector256<int>.One, zero), lastX);
-                var r0 = Vector256.Min(Vector256.Max(y0, zero), lastY) * rowWidth;
-                var r1 = Vector256.Min(Vector256.Max(y0 + Vector256<int>.One, zero), lastY) * rowWidth;
-                var i00 = r0 + cx0;
-                var i01 = r0 + cx1;
-                var i10 = r1 + cx0;
-                var i11 = r1 + cx1;
-                var ux = one - wx;
-                var uy = one - wy;
-                var w00 = ux * uy;
-                var w01 = wx * uy;
-                var w10 = ux * wy;
-                var w11 = wx * wy;
+                var n = new Neighbours8(startX + a * xs, startY + d * xs, lattice);
                 for (int c = 0, offset = 0; c < channels; c++, offset += plane)
                 {
                     float* channel = src + offset;
-                    var s00 = Avx2.GatherVector256(channel, i00, sizeof(float)) * w00;
-                    var s01 = Avx2.GatherVector256(channel, i01, sizeof(float)) * w01;
-                    var s10 = Avx2.GatherVector256(channel, i10, sizeof(float)) * w10;
-                    var s11 = Avx2.GatherVector256(channel, i11, sizeof(float)) * w11;
+                    var s00 = Avx2.GatherVector256(channel, n.I00, sizeof(float)) * n.W00;
+                    var s01 = Avx2.GatherVector256(channel, n.I01, sizeof(float)) * n.W01;
+                    var s10 = Avx2.GatherVector256(channel, n.I10, sizeof(float)) * n.W10;
+                    var s11 = Avx2.GatherVector256(channel, n.I11, sizeof(float)) * n.W11;
                     (s00 + s01 + s10 + s11).Store(dst + offset + rowStart + x);
                 }
             }
