@@ -59,7 +59,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Screenshots.SaveAsync(_page, "new-job", output);
 
         await _page.GetByTestId("submit").ClickAsync();
-        await _page.WaitForURLAsync(JobUrl());
+        await Expect(_page).ToHaveURLAsync(JobUrl());
         var id = long.Parse(JobUrl().Match(_page.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
         // While it trains, the progress bar and the charts move.
@@ -80,8 +80,9 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Expect(_page.GetByTestId("status")).ToHaveTextAsync("Succeeded");
         await Expect(_page.GetByTestId("test-accuracy")).ToContainTextAsync("%");
         await Expect(_page.GetByTestId("per-class").Locator("tbody tr")).ToHaveCountAsync(4);
-        Assert.Equal(4, await _page.EvaluateAsync<int>("() => document.getElementById('chart-confusion')?.data?.[0]?.z?.length ?? -1"));
-        // The status text and the charts are separate updates (a DOM diff, then a plotly.js call): wait for the last point.
+        // The table and the charts are separate updates (a DOM diff, then a plotly.js call): wait for each chart.
+        await Dashboard.WaitForAsync(() => _page.EvaluateAsync<int>("() => document.getElementById('chart-confusion')?.data?.[0]?.z?.length ?? -1"),
+            rows => rows == 4, TimeSpan.FromSeconds(30), "confusion matrix rows");
         var epochs = await Dashboard.WaitForAsync(() => Dashboard.XAsync(_page, "chart-accuracy", 3), x => x.Length >= 50, TimeSpan.FromSeconds(30), "all 50 epochs");
         Assert.Equal(Enumerable.Range(1, 50).Select(e => (double)e), epochs);
         await Expect(_page.GetByTestId("progress-bar")).ToHaveAttributeAsync("style", "width: 100%");
@@ -137,8 +138,9 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
 
         await Expect(_page.GetByTestId("compare-table")).ToBeVisibleAsync();
         await Dashboard.WaitForAsync(() => Dashboard.TracesAsync(_page, "chart-compare-accuracy"), n => n == 2, TimeSpan.FromSeconds(30), "overlaid runs");
-        Assert.Equal(2, await Dashboard.PointsAsync(_page, "chart-compare-accuracy", 0));
-        Assert.Equal(2, await Dashboard.PointsAsync(_page, "chart-compare-loss", 1));
+        // plotly draws each chart twice as the page starts (its first render, then the runs): poll, do not read once.
+        await Dashboard.WaitForAsync(() => Dashboard.PointsAsync(_page, "chart-compare-accuracy", 0), n => n == 2, TimeSpan.FromSeconds(30), "epochs of the first run");
+        await Dashboard.WaitForAsync(() => Dashboard.PointsAsync(_page, "chart-compare-loss", 1), n => n == 2, TimeSpan.FromSeconds(30), "epochs of the second run");
         var table = _page.GetByTestId("compare-table");
         await Expect(table.Locator("tr[data-path='training.learningRate']")).ToHaveAttributeAsync("data-differs", "true");
         await Expect(table.Locator("tr[data-path='training.learningRate']")).ToContainTextAsync("0.01");
@@ -147,7 +149,9 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
 
         // The picker changes the selection, and the address with it.
         await _page.GetByTestId($"pick-{fast}").UncheckAsync();
-        await _page.WaitForURLAsync(new Regex($"ids={slow}$"));
+        // Blazor changes the address in place (history.replaceState): Playwright's WaitForURL can miss such a change
+        // that lands between its first look and its wait for a navigation; the assertion polls the address instead.
+        await Expect(_page).ToHaveURLAsync(new Regex($"ids={slow}$"));
         await Dashboard.WaitForAsync(() => Dashboard.TracesAsync(_page, "chart-compare-accuracy"), n => n == 1, TimeSpan.FromSeconds(30), "runs after unpicking one");
     }
 
@@ -239,6 +243,7 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
     public async Task DisposeAsync()
     {
         await _page.Context.CloseAsync();
+        output.WriteLine("web:\n" + _system.Web?.Tail(40));
         foreach (var worker in _system.Workers)
         {
             output.WriteLine("worker:\n" + worker.Tail(60));

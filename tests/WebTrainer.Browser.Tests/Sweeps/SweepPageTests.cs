@@ -73,7 +73,7 @@ public sealed class SweepPageTests(PostgresServer server, Chromium chromium, ITe
         await Screenshots.SaveAsync(Page, "sweep-form", Output);
         await Page.GetByTestId("submit-sweep").ClickAsync();
 
-        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/sweeps/\\d+$"));
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sweeps/\\d+$"));
         await Expect(Page.GetByTestId("sweep-point")).ToHaveCountAsync(4);
         var sweepId = long.Parse(Page.Url[(Page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         var sweep = ContractJson.Deserialize<SweepDetail>(await Web.Http.GetStringAsync($"/api/sweeps/{sweepId}"));
@@ -96,7 +96,7 @@ public sealed class SweepPageTests(PostgresServer server, Chromium chromium, ITe
         await Page.GetByTestId("param-path").First.FillAsync("training.learningRate");
         await Page.GetByTestId("param-values").First.FillAsync("logUniform(1e-4, 1e-2)");
         await Page.GetByTestId("submit-sweep").ClickAsync();
-        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"/sweeps/(?!{sweepId}$)\\d+$"));
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/sweeps/(?!{sweepId}$)\\d+$"));
         await Expect(Page.GetByTestId("sweep-point")).ToHaveCountAsync(3);
         var random = ContractJson.Deserialize<SweepDetail>(await Web.Http.GetStringAsync(Page.Url.Replace("/sweeps/", "/api/sweeps/", StringComparison.Ordinal)));
         Assert.Equal(SweepSummary.Random, random.Summary.Kind);
