@@ -67,24 +67,29 @@ class Split:
         self.labels = torch.from_numpy((raw.argmax(axis=1) if raw.ndim == 2 else raw.reshape(-1)).astype(np.int64))
         self.count = min(self.images.shape[0], limit) if limit else self.images.shape[0]
 
-    def batch(self, rows: np.ndarray, channels: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def batch(self, rows: np.ndarray, channels: int, size: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
         # h5py wants increasing indices; the order within a batch does not matter to the step.
         rows = np.sort(rows)
-        pixels = self.images[rows] if len(rows) < self.images.shape[0] else self.images[...]
-        x = torch.from_numpy(pixels).permute(0, 3, 1, 2).float().div_(255.0)
+        pixels = torch.from_numpy(self.images[rows] if len(rows) < self.images.shape[0] else self.images[...])
+        labels = self.labels[torch.from_numpy(rows)]
+        if device.type == "cuda":
+            # What a PyTorch user does for a GPU: pinned uint8 over a non-blocking copy, converted there.
+            pixels = pixels.pin_memory().to(device, non_blocking=True)
+            labels = labels.pin_memory().to(device, non_blocking=True)
+        x = pixels.permute(0, 3, 1, 2).float().div_(255.0)
         if x.shape[1] != channels:
             x = x.expand(-1, channels, -1, -1)
         if x.shape[2] < size:
             x = nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
-        return x, self.labels[torch.from_numpy(rows)]
+        return x, labels
 
 
-def evaluate(model: nn.Module, split: Split, batch: int, channels: int, size: int) -> tuple[float, float]:
+def evaluate(model: nn.Module, split: Split, batch: int, channels: int, size: int, device: torch.device) -> tuple[float, float]:
     model.eval()
     correct, total = 0, 0
     with torch.no_grad():
         for start in range(0, split.count, batch):
-            x, y = split.batch(np.arange(start, min(start + batch, split.count)), channels, size)
+            x, y = split.batch(np.arange(start, min(start + batch, split.count)), channels, size, device)
             correct += (model(x).argmax(1) == y).sum().item()
             total += len(y)
     return correct / max(total, 1), total
@@ -108,7 +113,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--max-samples", type=int, default=0, help="at most this many samples per split (0: all)")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
     args = parser.parse_args()
+
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("torch_reference.py: --device cuda, but this PyTorch sees no CUDA device")
+    device = torch.device("cuda" if args.device != "cpu" and torch.cuda.is_available() else "cpu")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -121,6 +131,7 @@ def main() -> int:
         classes = int(train.labels.max().item()) + 1 if h5["train_labels"].ndim == 1 else h5["train_labels"].shape[1]
         _, height, _, data_channels = train.images.shape
         model, channels = build(args.arch, data_channels, classes)
+        model.to(device)
         size = max(height, 32) if args.arch != "small_cnn" else height
         optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
         criterion = nn.CrossEntropyLoss()
@@ -132,22 +143,24 @@ def main() -> int:
             order = rng.permutation(train.count)
             seen, loss_sum, start = 0, 0.0, time.perf_counter()
             for first in range(0, train.count, args.batch):
-                x, y = train.batch(order[first:first + args.batch], channels, size)
+                x, y = train.batch(order[first:first + args.batch], channels, size, device)
                 optimizer.zero_grad()
                 loss = criterion(model(x), y)
                 loss.backward()
                 optimizer.step()
                 loss_sum += loss.item() * len(y)
                 seen += len(y)
+            if device.type == "cuda":
+                torch.cuda.synchronize()
             train_s = time.perf_counter() - start
             start = time.perf_counter()
-            val_acc, _ = evaluate(model, valid, args.batch, channels, size) if valid else (float("nan"), 0)
+            val_acc, _ = evaluate(model, valid, args.batch, channels, size, device) if valid else (float("nan"), 0)
             val_s = time.perf_counter() - start
             epochs.append({"epoch": epoch, "images": seen, "train_s": train_s, "validation_s": val_s,
                            "images_per_second": seen / train_s, "train_loss": loss_sum / seen, "validation_accuracy": val_acc})
             print(f"epoch {epoch}: train loss {loss_sum / seen:.4f}, {seen / train_s:.0f} img/s ({train_s:.1f} s), "
                   f"validation accuracy {val_acc:.4f} ({val_s:.1f} s)", flush=True)
-        test_acc, _ = evaluate(model, test, args.batch, channels, size) if test else (float("nan"), 0)
+        test_acc, _ = evaluate(model, test, args.batch, channels, size, device) if test else (float("nan"), 0)
         wall = time.perf_counter() - wall
 
     result = {
@@ -156,6 +169,7 @@ def main() -> int:
         "torch": torch.__version__,
         "blas": blas_library(),
         "threads": torch.get_num_threads(),
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
         "images_per_second": sum(e["images"] for e in epochs) / sum(e["train_s"] for e in epochs),
         "epoch_images_per_second": [e["images_per_second"] for e in epochs],
         "test_accuracy": test_acc,

@@ -16,6 +16,14 @@ internal static class BenchData
         return file;
     }
 
+    /// <summary>A <c>--data</c> value to a file: <c>fashion-mnist</c> and <c>synthetic64</c> (4000 64×64 RGB images, 10 classes) are written on first use.</summary>
+    public static async Task<string> ResolveAsync(string data, CancellationToken cancellationToken) => data switch
+    {
+        "fashion-mnist" => await FashionMnistAsync(null, cancellationToken),
+        "synthetic64" => await SyntheticAsync(count: 4000, size: 64, channels: 3, classes: 10, cancellationToken),
+        _ => data,
+    };
+
     public static async Task<string> SyntheticAsync(int count, int size, int channels, int classes, CancellationToken cancellationToken)
     {
         var file = Path.Combine(Path.GetTempPath(), $"webtrainer-bench-synth-{count}-{size}-{channels}-{classes}.h5");

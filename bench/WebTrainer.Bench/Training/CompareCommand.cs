@@ -20,17 +20,12 @@ internal static class CompareCommand
         string arch = options.Text("arch", Architectures.SmallCnn);
         int threads = options.Int("threads", 2), pairs = options.Int("pairs", 2);
         var data = options.Text("data", "fashion-mnist");
-        var file = data switch
-        {
-            "fashion-mnist" => await BenchData.FashionMnistAsync(null, cancellationToken),
-            "synthetic64" => await BenchData.SyntheticAsync(count: 4000, size: 64, channels: 3, classes: 10, cancellationToken),
-            _ => data,
-        };
+        var file = await BenchData.ResolveAsync(data, cancellationToken);
         var common = new List<string>
         {
             "--data", file, "--arch", arch, "--epochs", $"{options.Int("epochs", 5)}", "--batch", $"{options.Int("batch", 128)}",
             "--lr", options.Text("lr", "0.001"), "--threads", $"{threads}", "--seed", $"{options.Int("seed", 42)}",
-            "--max-samples", $"{options.Int("max-samples", 0)}",
+            "--max-samples", $"{options.Int("max-samples", 0)}", "--device", options.Text("device", Devices.Cpu),
         };
         var sides = new List<CompareSide> { CompareSide.WebTrainer("webtrainer", threads, common) };
         sides.AddRange(CompareSide.Variants(options.Text("variants"), threads, common));
