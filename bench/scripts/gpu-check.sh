@@ -48,7 +48,7 @@ checks=$?
 step "2 bench fit --device $device (WebTrainer on this libtorch)"
 # The environment a Worker gives its run processes (src/Worker/Jobs/Runs/RunEnvironment.cs; compare applies it itself).
 OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE \
-GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864 \
+GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864:glibc.malloc.hugetlb=1 \
   timeout 300 dotnet "$bench" fit --data synthetic64 --device "$device" --epochs 2 --batch 128 --threads "$threads"
 fit=$?
 echo "fit exit $fit"

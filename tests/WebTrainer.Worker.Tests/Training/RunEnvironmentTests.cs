@@ -23,9 +23,9 @@ public sealed class RunEnvironmentTests
     [Fact]
     public void WithTunables_AddsOnlyWhatTheOperatorDidNotName()
     {
-        Assert.Equal("glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864",
+        Assert.Equal("glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864:glibc.malloc.hugetlb=1",
             RunEnvironment.WithTunables(null));
-        Assert.Equal("glibc.malloc.top_pad=0:glibc.malloc.check=3:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824",
+        Assert.Equal("glibc.malloc.top_pad=0:glibc.malloc.check=3:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.hugetlb=1",
             RunEnvironment.WithTunables("glibc.malloc.top_pad=0:glibc.malloc.check=3"));
     }
 

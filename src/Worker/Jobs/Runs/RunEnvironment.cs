@@ -30,13 +30,19 @@ internal static class RunEnvironment
     /// between about 1200 and 3400 img/s on an AMD EPYC (bench/README.md, "Page faults"). Keeping up to
     /// 64 MB of padding per heap, trimming only beyond 1 GB and mapping only blocks over 32 MB (glibc's
     /// largest threshold) makes a step reuse the memory it freed: about 20 000 faults an epoch (from millions), the same
-    /// peak resident memory.
+    /// peak resident memory. Blocks over 32 MB — the activations of a batch of larger images, e.g. 128 × 32 × 64 × 64
+    /// floats — are still mapped afresh on every allocation; <c>hugetlb=1</c> has malloc ask for transparent huge pages
+    /// (<c>madvise</c>), so each such block faults in 2 MB pages rather than 4 KB ones: the small CNN on 64×64 images
+    /// went from 3.5–4.4 million faults and about 100 img/s an epoch to 55–59 thousand and 440–500 img/s, at lower
+    /// peak memory; Fashion-MNIST (28×28, blocks under 32 MB) within noise (bench/README.md, "Huge pages, adopted").
+    /// A kernel with huge pages off ignores the request.
     /// </summary>
     public static IReadOnlyList<(string Name, string Value)> MallocTunables { get; } =
     [
         ("glibc.malloc.mmap_threshold", "33554432"),
         ("glibc.malloc.trim_threshold", "1073741824"),
         ("glibc.malloc.top_pad", "67108864"),
+        ("glibc.malloc.hugetlb", "1"),
     ];
 
     public const string TunablesVariable = "GLIBC_TUNABLES";
