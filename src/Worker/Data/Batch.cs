@@ -34,16 +34,16 @@ internal sealed class Batch(int epoch, int index, long[] rows, torch.Tensor imag
     public bool StoredPixels => storedPixels is not null;
 
     /// <summary>
-    /// The model's input, float32 [B,C,H,W] on <paramref name="device"/>, in the caller's dispose scope:
+    /// The model's input, float32 [B,C,H,W] (<see cref="ChannelsLast"/> in memory) on <paramref name="device"/>, in the caller's dispose scope:
     /// the only way from a batch to the model, so rescale and normalisation apply exactly once.
     /// </summary>
-    public torch.Tensor ToModelInput(torch.Device device) => (storedPixels, deviceAugmenter) switch
+    public torch.Tensor ToModelInput(torch.Device device) => ChannelsLast.Of((storedPixels, deviceAugmenter) switch
     {
         (null, _) => DeviceCopy.To(Images, device),
         (_, null) => storedPixels.ToModelInput(Images, device),
         _ when deviceAugmenter.PreparesOnCpu(device) => deviceAugmenter.PrepareOnCpu(Images, Epoch, Rows),
         _ => storedPixels.Standardize(deviceAugmenter.Apply(storedPixels.ToRescaled(Images, device), Epoch, Rows)),
-    };
+    });
 
     /// <summary>Whether <see cref="ToModelInput"/> augments on the device.</summary>
     public bool AugmentedOnDevice => storedPixels is not null && deviceAugmenter is not null;

@@ -57,7 +57,8 @@ internal sealed class PixelNormalizer
         var x = DeviceCopy.To(stored, device);
         if (_layout == ImageLayout.Nhwc)
         {
-            x = x.permute(0, 3, 1, 2).contiguous();
+            // A view: the float copy below keeps its channels-last strides, the layout the model wants (ChannelsLast).
+            x = x.permute(0, 3, 1, 2);
         }
         // A new float32 tensor, never the stored one: the in-place ops below must not touch a pooled batch.
         x = x.to(ScalarType.Float32, copy: true);

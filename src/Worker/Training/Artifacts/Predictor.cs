@@ -70,7 +70,7 @@ internal sealed class Predictor : IDisposable
         }
         using var scope = NewDisposeScope();
         var pixels = ToDatasetShape(tensor(chw.ToArray(), [1, channels, height, width]), channels);
-        var x = _normalizer.ToModelInput(pixels, CPU);
+        var x = ChannelsLast.Of(_normalizer.ToModelInput(pixels, CPU));
         Tensor probabilities;
         lock (_gate)
         {
