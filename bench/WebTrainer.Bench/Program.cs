@@ -48,6 +48,7 @@ static int Usage()
           memory   [--epochs 20] [--threads 2]
           fit      --data FILE|fashion-mnist|synthetic64 [--arch small_cnn] [--epochs 5] [--batch 64] [--lr 0.001] [--threads 2] [--run-dir DIR]
                    [--max-samples N] [--readers 2] [--training-thread dedicated|pool] [--device cpu|cuda|auto]
+                   [--augment off|auto|cpu|device]
           compare  [--data fashion-mnist|synthetic64|FILE] [--arch small_cnn|resnet18] [--epochs 5] [--batch 128] [--lr 0.001]
                    [--threads 2] [--pairs 2] [--max-samples N] [--python /usr/bin/python3] [--pytorch on|off] [--pytorch-passive off|on]
                    [--device cpu|cuda|auto]

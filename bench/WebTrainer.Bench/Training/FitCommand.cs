@@ -57,6 +57,17 @@ internal static class FitCommand
             Seed = options.Int("seed", 42),
             Device = device,
         });
+        var augment = options.Text("augment", "off");
+        if (augment != "off")
+        {
+            if (!AugmentationDevices.All.Contains(augment))
+            {
+                Console.Error.WriteLine($"fit: --augment must be off or one of {string.Join(", ", AugmentationDevices.All)}, not '{augment}'");
+                return 2;
+            }
+            // The augment bench's transforms: rotation, zoom, shear, shifts, flips, brightness and contrast.
+            spec = spec with { Augmentation = AugmentBenchmark.Augmentation with { Device = augment } };
+        }
         var sink = new ConsoleSink();
         int maxSamples = options.Int("max-samples", 0);
         var training = TrainingData.Open(file, spec.Dataset, maxSamples);
