@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 
 namespace WebTrainer.Worker.Data.Hdf5.Raw;
@@ -7,47 +6,49 @@ namespace WebTrainer.Worker.Data.Hdf5.Raw;
 /// Raw-bytes reader of a chunked dataset. Unfiltered chunks that hold whole rows are read straight
 /// into the destination, only the rows asked for, with reads of neighbouring chunks merged when they
 /// are neighbours in the file too. Anything else reads whole chunks, decodes them once into a small
-/// cache, and copies the intersection with the asked rows. One thread at a time: own handle, cache,
-/// buffers and decoder. A chunk that fails to decode is a <see cref="DatasetProblemException"/> naming
-/// the dataset, the chunk and the rows it holds.
+/// cache (<see cref="ChunkSource"/>), and copies the intersection with the asked rows. One thread at a
+/// time: own handle, cache, buffers and decoder.
 /// </summary>
 internal sealed class ChunkedRowReader : IRowReader
 {
     private readonly string _file;
-    private readonly string _dataset;
     private readonly ChunkTable _table;
-    private readonly ChunkDecoder? _decoder;
+    private readonly bool _filtered;
     private readonly SafeFileHandle _handle;
-    private readonly ChunkCache _cache;
-    private readonly int _chunkBytes;
+    private readonly ChunkSource _chunks;
     private readonly long _rowBytes;
     private readonly bool _wholeRows;
     private readonly ChunkRegion _region;
-    private byte[] _stored = [];
-    private byte[] _scratch = [];
 
     public ChunkedRowReader(string file, string dataset, ChunkTable table, ChunkDecoder? decoder, int elementSize, long cacheBytes)
     {
         _file = file;
-        _dataset = dataset;
         _table = table;
-        _decoder = decoder;
+        _filtered = decoder is not null;
         var shape = table.Shape;
         var chunk = table.ChunkDims;
-        _chunkBytes = checked((int)(chunk.Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize));
+        int chunkBytes = checked((int)(chunk.Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize));
         _rowBytes = (long)(shape.Skip(1).Aggregate(1UL, (a, b) => a * b) * (ulong)elementSize);
         _wholeRows = Enumerable.Range(1, shape.Length - 1).All(d => chunk[d] == shape[d]);
         _region = new ChunkRegion(shape, chunk, elementSize);
-        _cache = new ChunkCache(_chunkBytes, cacheBytes);
         _handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        try
+        {
+            _chunks = new ChunkSource(file, dataset, table, decoder, _handle, chunkBytes, cacheBytes);
+        }
+        catch
+        {
+            _handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Bytes of chunks read and decoded so far (uncompressed size), the cost <see cref="Sampling.ReadCostModel"/> predicts.</summary>
-    public long ChunkBytesDecoded { get; private set; }
+    public long ChunkBytesDecoded => _chunks.BytesDecoded;
 
     public void ReadRun(long firstRow, int count, Span<byte> destination)
     {
-        if (_decoder is null && _wholeRows)
+        if (!_filtered && _wholeRows)
         {
             ReadDirect(firstRow, count, destination);
         }
@@ -70,7 +71,7 @@ internal sealed class ChunkedRowReader : IRowReader
                 {
                     continue;
                 }
-                if (_decoder is null && _wholeRows)
+                if (!_filtered && _wholeRows)
                 {
                     // Only the rows asked for, as ReadDirect reads them.
                     long lo = Math.Max(firstRow, g0 * c0), hi = Math.Min(end, (g0 + 1) * c0);
@@ -142,7 +143,7 @@ internal sealed class ChunkedRowReader : IRowReader
     /// </summary>
     public void ReadRows(ReadOnlySpan<long> sortedRows, Span<byte> destination, long rowBytes)
     {
-        if (_decoder is null && _wholeRows)
+        if (!_filtered && _wholeRows)
         {
             for (int i = 0, run; i < sortedRows.Length; i += run)
             {
@@ -207,7 +208,7 @@ internal sealed class ChunkedRowReader : IRowReader
                 origin[d] = position[d] * (long)chunkDims[d];
                 extent[d] = Math.Min((long)chunkDims[d], (long)shape[d] - origin[d]);
             }
-            var data = Chunk(g0 * innerChunks + inner);
+            var data = _chunks.Get(g0 * innerChunks + inner);
             foreach (var (index, count) in runs)
             {
                 long first = sortedRows[index];
@@ -219,86 +220,9 @@ internal sealed class ChunkedRowReader : IRowReader
         }
     }
 
-    private byte[]? Chunk(long linear)
-    {
-        if (_cache.TryGet(linear, out var cached))
-        {
-            return cached;
-        }
-        long offset = _table.Offset(linear);
-        if (offset == ChunkTable.Missing)
-        {
-            return null;
-        }
-        var data = _cache.Add(linear);
-        ChunkBytesDecoded += _chunkBytes;
-        try
-        {
-            if (_decoder is null)
-            {
-                FileBytes.ReadExactly(_handle, data.AsSpan(0, _chunkBytes), offset, _file);
-            }
-            else
-            {
-                int stored = checked((int)_table.StoredSize(linear));
-                Ensure(ref _stored, stored);
-                Ensure(ref _scratch, _chunkBytes);
-                FileBytes.ReadExactly(_handle, _stored.AsSpan(0, stored), offset, _file);
-                _decoder.Decode(_stored, stored, _table.FilterMask(linear), data, _scratch, _chunkBytes);
-            }
-            return data;
-        }
-        catch (InvalidDataException ex)
-        {
-            _cache.Remove(linear);
-            throw new DatasetProblemException(_file, _dataset, $"chunk {linear} ({Describe(linear)}) {ex.Message}", ex);
-        }
-        catch
-        {
-            _cache.Remove(linear);
-            throw;
-        }
-    }
-
-    /// <summary>Where a chunk lies: its rows, and its first element when the chunk grid also splits images.</summary>
-    private string Describe(long linear)
-    {
-        var grid = _table.Grid;
-        var origin = new long[grid.Length];
-        for (int d = grid.Length - 1; d >= 0; d--)
-        {
-            origin[d] = linear % grid[d] * (long)_table.ChunkDims[d];
-            linear /= grid[d];
-        }
-        long last = Math.Min(origin[0] + (long)_table.ChunkDims[0], (long)_table.Shape[0]) - 1;
-        string rows = last == origin[0] ? $"row {origin[0]}" : $"rows {origin[0]}–{last}";
-        return grid.Skip(1).All(g => g == 1) ? rows : $"{rows}, from element [{string.Join(",", origin)}]";
-    }
-
-    private static void Ensure(ref byte[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            if (buffer.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            buffer = ArrayPool<byte>.Shared.Rent(length);
-        }
-    }
-
     public void Dispose()
     {
-        _decoder?.Dispose();
-        _cache.Dispose();
-        if (_stored.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_stored);
-        }
-        if (_scratch.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_scratch);
-        }
+        _chunks.Dispose();
         _handle.Dispose();
     }
 }
