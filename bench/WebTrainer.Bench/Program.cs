@@ -30,8 +30,21 @@ return args.FirstOrDefault() switch
     "load" => await LoadBenchmark.RunAsync(args[1..], cancel.Token),
     "augment" => await AugmentBenchmark.RunAsync(args[1..], cancel.Token),
     "augment-ops" => AugmentOpsBenchmark.Run(args[1..]),
+    "run-env" => PrintRunEnvironment(new BenchOptions(args[1..]).Int("threads", 2)),
     _ => Usage(),
 };
+
+// The environment a Worker starts its run processes with, as KEY=VALUE lines, for scripts that start a run themselves.
+static int PrintRunEnvironment(int threads)
+{
+    var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+    WebTrainer.Worker.Jobs.Runs.RunEnvironment.Apply(environment, threads);
+    foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"{name}={value}");
+    }
+    return 0;
+}
 
 static int Usage()
 {
@@ -55,6 +68,7 @@ static int Usage()
                    [--variants "name:KEY=VALUE,--fit-option=value;..."]
           augment  [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
           augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]
+          run-env  [--threads 2]   (the run process's environment, KEY=VALUE lines)
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]
         """);
     return 2;

@@ -46,10 +46,10 @@ timeout 240 "$python" bench/scripts/gpu_checks.py --device "$( [ "$device" = cpu
 checks=$?
 
 step "2 bench fit --device $device (WebTrainer on this libtorch)"
-# The environment a Worker gives its run processes (src/Worker/Jobs/Runs/RunEnvironment.cs; compare applies it itself).
-OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE \
-GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864:glibc.malloc.hugetlb=1 \
-  timeout 300 dotnet "$bench" fit --data synthetic64 --device "$device" --epochs 2 --batch 128 --threads "$threads"
+# The environment a Worker gives its run processes (RunEnvironment; compare applies it itself).
+mapfile -t run_env < <(dotnet "$bench" run-env --threads "$threads")
+echo "run environment: ${run_env[*]}"
+env "${run_env[@]}" timeout 300 dotnet "$bench" fit --data synthetic64 --device "$device" --epochs 2 --batch 128 --threads "$threads"
 fit=$?
 echo "fit exit $fit"
 
