@@ -6,7 +6,7 @@ namespace WebTrainer.Worker.Data;
 
 /// <summary>
 /// A collated batch: images, and labels as int64 [B]. The images are either model-ready float32
-/// [B,C,H,W] (decoded, augmented and normalised on the CPU) or, where no CPU augmentation runs, the
+/// [B,C,H,W] (decoded, augmented and normalised on the CPU; channels last in memory already) or, where no CPU augmentation runs, the
 /// stored uint8 pixels as read (<see cref="StoredPixels"/>), which <see cref="ToModelInput"/> converts
 /// on the training device. The tensors are created outside any dispose scope (on a pipeline thread)
 /// and are owned by this object; the trainer disposes it after the step, which hands the image tensor

@@ -183,6 +183,9 @@ public sealed class DataLoaderTests : IDisposable
         {
             using (batch)
             {
+                // N,C,H,W values, channels last in memory: what the model takes, with no copy left to make.
+                Assert.Equal(new long[] { batch.Size, 3, 8, 8 }, batch.Images.shape);
+                Assert.Equal(new long[] { 192, 1, 24, 3 }, batch.Images.stride());
                 var pixels = batch.Images.data<float>().ToArray();
                 for (int i = 0; i < batch.Size; i++)
                 {

@@ -47,13 +47,14 @@ internal sealed class DeviceAugmenter(ImageAugmenter augmenter, ImagePreparer? c
     {
         var preparer = cpuPreparer ?? throw new InvalidOperationException("this device augmenter was made without a CPU preparer");
         var geometry = preparer.Geometry;
-        int n = rows.Count, floats = preparer.FloatsPerImage, rowBytes = (int)geometry.RowBytes;
+        int n = rows.Count, floats = preparer.FloatsPerImage, scratchFloats = preparer.ScratchFloats, rowBytes = (int)geometry.RowBytes;
         if (stored.device_type != DeviceType.CPU || stored.dtype != ScalarType.Byte || stored.NumberOfElements != (long)n * rowBytes)
         {
             throw new ArgumentException($"expected {n} stored uint8 rows of {rowBytes} bytes on the CPU, got {stored.dtype} " +
                 $"[{string.Join(", ", stored.shape)}] on {stored.device}", nameof(stored));
         }
-        var output = empty([n, geometry.Channels, geometry.Height, geometry.Width], ScalarType.Float32);
+        // N,H,W,C as the preparer writes it; the caller gets the N,C,H,W view (channels last in memory).
+        var output = empty([n, geometry.Height, geometry.Width, geometry.Channels], ScalarType.Float32);
         // Native memory, not moved by the GC: the addresses hold while the two tensors live, which is past Parallel.For.
         nint source = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(stored.bytes));
         nint target = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output.bytes));
@@ -61,7 +62,7 @@ internal sealed class DeviceAugmenter(ImageAugmenter augmenter, ImagePreparer? c
         // reader threads run too) a thread the OS preempts would otherwise hold up the whole batch with its share.
         int threads = Math.Max(1, torch.get_num_threads()), runs = (n + ImagesPerRun - 1) / ImagesPerRun;
         Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => preparer.NeedsScratch ? ArrayPool<float>.Shared.Rent(floats) : null,
+            () => scratchFloats > 0 ? ArrayPool<float>.Shared.Rent(scratchFloats) : null,
             (run, _, scratch) =>
             {
                 for (int i = run * ImagesPerRun, end = Math.Min(n, i + ImagesPerRun); i < end; i++)
@@ -79,7 +80,7 @@ internal sealed class DeviceAugmenter(ImageAugmenter augmenter, ImagePreparer? c
                     ArrayPool<float>.Shared.Return(scratch);
                 }
             });
-        return output;
+        return output.permute(0, 3, 1, 2);
     }
 
     /// <summary>Augments <paramref name="images"/> (rescaled float32 N,C,H,W, one row of <paramref name="rows"/> each) in the caller's dispose scope.</summary>

@@ -9,8 +9,8 @@ namespace WebTrainer.Worker.Data.Collation;
 
 /// <summary>
 /// Turns raw rows into a training batch, one of two ways. CPU batches: decode to float32 C×H×W,
-/// rescale, augment, normalise, written straight into the batch tensor's memory (one allocation per
-/// batch, made by libtorch). Stored batches (uint8 datasets without CPU augmentation): the reader
+/// rescale, augment, normalise, written straight into the batch tensor's memory (pooled), channels last
+/// (<see cref="ChannelsLast"/>), so the model takes the batch as it is. Stored batches (uint8 datasets without CPU augmentation): the reader
 /// writes the rows as stored straight into a uint8 batch tensor and nothing else happens here; the
 /// conversion to float runs on the training device (<see cref="Batch.ToModelInput"/>), which moves a
 /// quarter of the bytes and spares the reader threads a pass over every pixel. Both give the model the
@@ -72,8 +72,11 @@ internal sealed class Collator
     public long BatchBytes(int batchSize) =>
         batchSize * ((StoredBatches ? _geometry.RowBytes : FloatsPerImage * sizeof(float)) + sizeof(long));
 
-    /// <summary>The shape of a full batch's image tensor, for a <see cref="TensorPool"/>.</summary>
-    public long[] BatchShape(int batchSize) => StoredBatches && _geometry.Layout == ImageLayout.Nhwc
+    /// <summary>
+    /// The shape of a full batch's image tensor, for a <see cref="TensorPool"/>: as stored for stored batches, and
+    /// N,H,W,C for CPU batches (the batch hands the model an N,C,H,W view of it, <see cref="Collate"/>).
+    /// </summary>
+    public long[] BatchShape(int batchSize) => !StoredBatches || _geometry.Layout == ImageLayout.Nhwc
         ? [batchSize, _geometry.Height, _geometry.Width, _geometry.Channels]
         : [batchSize, _geometry.Channels, _geometry.Height, _geometry.Width];
 
@@ -109,8 +112,9 @@ internal sealed class Collator
     }
 
     /// <summary>
-    /// Makes the batch; its image tensor comes from <paramref name="pool"/> (or is new) and goes back
-    /// there when the batch is disposed, after which <paramref name="onDispose"/> runs.
+    /// Makes the batch; its image tensor (N,H,W,C) comes from <paramref name="pool"/> (or is new) and goes back
+    /// there when the batch is disposed, after which <paramref name="onDispose"/> runs. The batch's
+    /// <see cref="Batch.Images"/> is an N,C,H,W view of it, channels last in memory.
     /// </summary>
     public Batch Collate(int epoch, int index, long[] rows, int[] labels, ReadOnlySpan<byte> raw, TensorPool? pool = null,
         Action? onDispose = null)
@@ -121,8 +125,8 @@ internal sealed class Collator
         }
         var start = Stopwatch.GetTimestamp();
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = (int)FloatsPerImage;
-        var images = pool?.Rent(rows.Length) ?? TensorPool.Empty([rows.Length, c, h, w], torch.ScalarType.Float32, PinMemory);
-        float[]? scratch = _preparer.NeedsScratch ? ArrayPool<float>.Shared.Rent(n) : null;
+        var images = pool?.Rent(rows.Length) ?? TensorPool.Empty([rows.Length, h, w, c], torch.ScalarType.Float32, PinMemory);
+        float[]? scratch = _preparer.ScratchFloats > 0 ? ArrayPool<float>.Shared.Rent(_preparer.ScratchFloats) : null;
         try
         {
             // The tensor's own CPU memory: written once here, never copied again on this side.
@@ -154,7 +158,20 @@ internal sealed class Collator
         }
         _stats.AddAugment(Stopwatch.GetElapsedTime(start).Ticks, rows.Length);
         var targets = Labels(labels);
-        return new Batch(epoch, index, rows, images, targets, null, pool is null ? null : pool.Return, onDispose);
+        // The view holds the tensor's memory too; the batch disposes it and then hands the tensor itself back.
+        var view = images.permute(0, 3, 1, 2);
+        return new Batch(epoch, index, rows, view, targets, null, returned =>
+        {
+            returned.Dispose();
+            if (pool is null)
+            {
+                images.Dispose();
+            }
+            else
+            {
+                pool.Return(images);
+            }
+        }, onDispose);
     }
 
     private torch.Tensor Labels(int[] labels)

@@ -6,9 +6,10 @@ namespace WebTrainer.Worker.Data.Collation;
 
 /// <summary>
 /// One image from its stored row to model input on the CPU, in one pass that keeps the image in cache:
-/// decode to float32 C×H×W with the rescale, augment (when there is an augmenter), standardise. The
-/// collator runs it on the reader threads for CPU batches; the device augmenter runs the same one for a
-/// stored batch when the training device is the CPU, so the two paths give the same bits there. A uint8
+/// decode to float32 C×H×W with the rescale, augment (when there is an augmenter), then standardise on the way
+/// into the target, which is H×W×C (<see cref="ChannelsLast"/>, the layout the model takes, so nobody copies the
+/// batch again). The collator runs it on the reader threads for CPU batches; the device augmenter runs the same one
+/// for a stored batch when the training device is the CPU, so the two paths give the same bits there. A uint8
 /// image that is resampled is warped straight from its bytes (<see cref="AffineWarp.ApplyBytes"/>): no decode
 /// pass, and for interleaved RGB one gather per neighbour instead of three.
 /// </summary>
@@ -25,6 +26,10 @@ internal sealed class ImagePreparer
         _augmenter = augmenter is { Enabled: true } ? augmenter : null;
         Normalizer = normalizer;
         FloatsPerImage = geometry.Channels * geometry.Height * geometry.Width;
+        bool resamples = _augmenter is { Resamples: true };
+        // One image for the resample's input (padded bytes or decoded floats), one for the C×H×W image before it
+        // goes channels last; a one-channel image is the same memory either way and is worked on in the target.
+        ScratchFloats = (resamples ? FloatsPerImage : 0) + (geometry.Channels > 1 ? FloatsPerImage : 0);
     }
 
     public PixelNormalizer Normalizer { get; }
@@ -33,43 +38,52 @@ internal sealed class ImagePreparer
 
     public int FloatsPerImage { get; }
 
-    /// <summary>Whether <see cref="Prepare"/> needs a scratch image of <see cref="FloatsPerImage"/> (it resamples).</summary>
-    public bool NeedsScratch => _augmenter is { Resamples: true };
+    /// <summary>How many floats of scratch <see cref="Prepare"/> needs (0: none).</summary>
+    public int ScratchFloats { get; }
 
-    /// <summary>Writes sample <paramref name="row"/>'s model input for <paramref name="epoch"/> into <paramref name="target"/>.</summary>
+    /// <summary>Writes sample <paramref name="row"/>'s model input for <paramref name="epoch"/>, H×W×C, into <paramref name="target"/>.</summary>
     /// <param name="raw">The row as stored, <see cref="ImageGeometryInfo.RowBytes"/> long.</param>
-    /// <param name="scratch">At least <see cref="FloatsPerImage"/> when <see cref="NeedsScratch"/>; otherwise unused.</param>
+    /// <param name="scratch">At least <see cref="ScratchFloats"/>; not read.</param>
     public void Prepare(int epoch, long row, ReadOnlySpan<byte> raw, Span<float> target, Span<float> scratch)
     {
-        int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width;
-        if (NeedsScratch && _geometry.PixelType == PixelType.UInt8)
+        int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = FloatsPerImage;
+        bool resamples = _augmenter is { Resamples: true };
+        var input = resamples ? scratch[..n] : default;
+        var image = c == 1 ? target[..n] : scratch.Slice(resamples ? n : 0, n);
+        if (resamples && _geometry.PixelType == PixelType.UInt8)
         {
             var draw = _augmenter!.Draw(epoch, row, h, w);
             if (draw.Map.IsIdentity)
             {
-                _decoder.Decode(raw, target);
+                _decoder.Decode(raw, image);
             }
             else
             {
                 // The row copied where the warp's 32-bit gathers may read past its last byte.
-                var padded = MemoryMarshal.AsBytes(scratch[..FloatsPerImage])[..(raw.Length + AffineWarp.BytePadding)];
+                var padded = MemoryMarshal.AsBytes(input)[..(raw.Length + AffineWarp.BytePadding)];
                 raw.CopyTo(padded);
-                AffineWarp.ApplyBytes(padded, target, c, h, w, interleaved: _geometry.Layout == ImageLayout.Nhwc && c > 1, Normalizer.Rescale, draw.Map);
+                AffineWarp.ApplyBytes(padded, image, c, h, w, interleaved: _geometry.Layout == ImageLayout.Nhwc && c > 1, Normalizer.Rescale, draw.Map);
             }
-            ColorJitter.Apply(target, draw.Brightness, draw.Contrast);
+            ColorJitter.Apply(image, draw.Brightness, draw.Contrast);
         }
-        else if (NeedsScratch)
+        else if (resamples)
         {
-            var decoded = scratch[..FloatsPerImage];
-            _decoder.Decode(raw, decoded);
-            _augmenter!.Apply(epoch, row, decoded, target, c, h, w);
+            _decoder.Decode(raw, input);
+            _augmenter!.Apply(epoch, row, input, image, c, h, w);
         }
         else
         {
-            _decoder.Decode(raw, target);
-            _augmenter?.Apply(epoch, row, target, target, c, h, w);
+            _decoder.Decode(raw, image);
+            _augmenter?.Apply(epoch, row, image, image, c, h, w);
         }
-        Standardize(target);
+        if (c == 1)
+        {
+            Standardize(image);
+        }
+        else
+        {
+            PixelKernels.ToChannelsLast(image, target[..n], c, Normalizer.Scale, Normalizer.Shift);
+        }
     }
 
     private void Standardize(Span<float> chw)
@@ -78,10 +92,6 @@ internal sealed class ImagePreparer
         {
             return;
         }
-        int plane = _geometry.Height * _geometry.Width;
-        for (int ch = 0; ch < _geometry.Channels; ch++)
-        {
-            PixelKernels.ScaleShift(chw.Slice(ch * plane, plane), scale[ch], shift[ch]);
-        }
+        PixelKernels.ScaleShift(chw, scale[0], shift[0]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -73,6 +74,91 @@ internal static class PixelKernels
         {
             values[i] = values[i] * scale + shift;
         }
+    }
+
+    /// <summary>
+    /// A C×H×W image to H×W×C (channels last), each value <c>x * scale[c] + shift[c]</c> on the way when
+    /// <paramref name="scale"/> and <paramref name="shift"/> are given (the same bits as <see cref="ScaleShift"/> in place,
+    /// then a copy), else copied as it is. Three channels go eight pixels at a time with AVX2 lane permutes.
+    /// </summary>
+    public static void ToChannelsLast(ReadOnlySpan<float> chw, Span<float> hwc, int channels, float[]? scale, float[]? shift)
+    {
+        int plane = chw.Length / channels, p = 0;
+        if (hwc.Length < plane * channels)
+        {
+            throw new ArgumentException($"{plane * channels} values need as many places; got {hwc.Length}", nameof(hwc));
+        }
+        bool standardize = scale is not null && shift is not null;
+        if (channels == 3 && Avx2.IsSupported)
+        {
+            p = RgbToChannelsLastAvx2(chw, hwc, plane, standardize ? scale! : [1, 1, 1], standardize ? shift! : [0, 0, 0], standardize);
+        }
+        for (; p < plane; p++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float value = chw[c * plane + p];
+                hwc[p * channels + c] = standardize ? value * scale![c] + shift![c] : value;
+            }
+        }
+    }
+
+    private static unsafe int RgbToChannelsLastAvx2(ReadOnlySpan<float> chw, Span<float> hwc, int plane, float[] scale, float[] shift, bool standardize)
+    {
+        Vector256<float> s0 = Vector256.Create(scale[0]), s1 = Vector256.Create(scale[1]), s2 = Vector256.Create(scale[2]);
+        Vector256<float> t0 = Vector256.Create(shift[0]), t1 = Vector256.Create(shift[1]), t2 = Vector256.Create(shift[2]);
+        var at = RgbSpread;
+        Vector256<int> r0 = at[0], g0 = at[1], b0 = at[2], r1 = at[3], g1 = at[4], b1 = at[5], r2 = at[6], g2 = at[7], b2 = at[8];
+        int p = 0;
+        fixed (float* source = chw, target = hwc)
+        {
+            for (; p + 8 <= plane; p += 8)
+            {
+                var r = Avx.LoadVector256(source + p);
+                var g = Avx.LoadVector256(source + plane + p);
+                var b = Avx.LoadVector256(source + 2 * plane + p);
+                if (standardize)
+                {
+                    r = r * s0 + t0;
+                    g = g * s1 + t1;
+                    b = b * s2 + t2;
+                }
+                // r0 g0 b0 r1 g1 b1 r2 g2 | b2 r3 g3 b3 r4 g4 b4 r5 | g5 b5 r6 g6 b6 r7 g7 b7: each output vector
+                // takes its lanes from r, g and b moved into place, picked by a blend.
+                float* o = target + 3 * p;
+                Avx.Store(o, Avx.Blend(Avx.Blend(Spread(r, r0), Spread(g, g0), 0b_1001_0010), Spread(b, b0), 0b_0010_0100));
+                Avx.Store(o + 8, Avx.Blend(Avx.Blend(Spread(r, r1), Spread(g, g1), 0b_0010_0100), Spread(b, b1), 0b_0100_1001));
+                Avx.Store(o + 16, Avx.Blend(Avx.Blend(Spread(r, r2), Spread(g, g2), 0b_0100_1001), Spread(b, b2), 0b_1001_0010));
+            }
+        }
+        return p;
+    }
+
+    /// <summary>A channel's eight values moved to the lanes they take in one of the three output vectors (<see cref="RgbSpread"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Spread(Vector256<float> channel, Vector256<int> lanes) => Avx2.PermuteVar8x32(channel, lanes);
+
+    // For output vector k (0..2) and channel c: RgbSpread[3k + c] lane j = the pixel (within the eight) whose channel c lands
+    // in lane j of output k, for the lanes where it does; other lanes are overwritten by the blend.
+    private static readonly Vector256<int>[] RgbSpread = BuildSpread();
+
+    private static Vector256<int>[] BuildSpread()
+    {
+        var spread = new Vector256<int>[9];
+        Span<int> lanes = stackalloc int[8];
+        for (int k = 0; k < 3; k++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                for (int j = 0; j < 8; j++)
+                {
+                    int value = 8 * k + j; // position in the 24 interleaved values
+                    lanes[j] = value % 3 == c ? value / 3 : 0;
+                }
+                spread[3 * k + c] = Vector256.Create((ReadOnlySpan<int>)lanes);
+            }
+        }
+        return spread;
     }
 
     private static Vector128<byte> Plane(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, int channel) =>

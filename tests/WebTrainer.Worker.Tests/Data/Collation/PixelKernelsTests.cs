@@ -39,4 +39,37 @@ public sealed class PixelKernelsTests
         PixelKernels.ScaleShift(floats, 2f, -1f);
         Assert.Equal(expected, floats);
     }
+
+    [Theory]
+    [InlineData(3, 1, true)]
+    [InlineData(3, 8, true)]
+    [InlineData(3, 37, true)] // eight-pixel body plus a tail
+    [InlineData(3, 4096, false)]
+    [InlineData(2, 37, true)]
+    [InlineData(4, 37, true)]
+    [InlineData(5, 11, false)]
+    public void ToChannelsLast_MovesEveryValue_AndStandardisesAsScaleShiftDoes(int channels, int pixels, bool standardize)
+    {
+        var random = new Random(channels * 1000 + pixels);
+        var chw = Enumerable.Range(0, channels * pixels).Select(_ => (float)(random.NextDouble() * 2 - 0.5)).ToArray();
+        float[]? scale = standardize ? Enumerable.Range(0, channels).Select(c => 1 / (0.2f + 0.1f * c)).ToArray() : null;
+        float[]? shift = standardize ? Enumerable.Range(0, channels).Select(c => -0.4f - 0.05f * c).ToArray() : null;
+        var hwc = new float[channels * pixels];
+
+        PixelKernels.ToChannelsLast(chw, hwc, channels, scale, shift);
+
+        // What the planes would hold after ScaleShift in place, bit for bit, then read pixel by pixel.
+        var planes = (float[])chw.Clone();
+        for (int c = 0; standardize && c < channels; c++)
+        {
+            PixelKernels.ScaleShift(planes.AsSpan(c * pixels, pixels), scale![c], shift![c]);
+        }
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(planes[c * pixels + p]), BitConverter.SingleToInt32Bits(hwc[p * channels + c]));
+            }
+        }
+    }
 }
