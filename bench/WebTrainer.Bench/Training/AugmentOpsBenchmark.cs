@@ -54,6 +54,12 @@ internal static class AugmentOpsBenchmark
             ("CPU kernels: PrepareOnCpu, all threads", () => onCpu.PrepareOnCpu(stored, 1, rows)),
             ("CPU kernels: ImagePreparer.Prepare, one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
                 preparer.Prepare(1, row, raw, target, scratch))),
+            ("CPU kernels: bytes warp alone (rotate 10), one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
+            {
+                var padded = System.Runtime.InteropServices.MemoryMarshal.AsBytes(scratch)[..(raw.Length + AffineWarp.BytePadding)];
+                raw.CopyTo(padded);
+                AffineWarp.ApplyBytes(padded, target, channels, size, size, interleaved: true, 1 / 255f, Rotate10);
+            })),
             ("CPU kernels: decode, float warp, jitter, one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
             {
                 decoder.Decode(raw, scratch);
@@ -102,6 +108,8 @@ internal static class AugmentOpsBenchmark
         return 0;
     }
 
+    private static readonly Affine2D Rotate10 = Affine2D.Rotate(10 * Math.PI / 180);
+
     private delegate void ImageKernel(ReadOnlySpan<byte> raw, Span<float> target, Span<float> scratch, long row);
 
     /// <summary>The CPU augmenter's per-image work for the batch on this thread, into a new float32 batch.</summary>
@@ -109,7 +117,8 @@ internal static class AugmentOpsBenchmark
     {
         int floats = geometry.Channels * geometry.Height * geometry.Width, rowBytes = (int)geometry.RowBytes;
         var output = empty([n, geometry.Channels, geometry.Height, geometry.Width], ScalarType.Float32);
-        var scratch = new float[floats];
+        // Room for either kernel: the preparer's two scratch images, the decode's one.
+        var scratch = new float[2 * floats];
         var source = stored.bytes;
         var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(output.bytes);
         for (int i = 0; i < n; i++)
