@@ -95,8 +95,11 @@ internal static partial class AffineWarp
             var fy = Vector256.Floor(sy);
             var wx = sx - fx;
             var wy = sy - fy;
-            var x0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fx, lattice.MinusOne), lattice.MaxX));
-            var y0 = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(fy, lattice.MinusOne), lattice.MaxY));
+            // The plain instructions (maxps, minps, cvttps2dq), not Vector256.Min/Max/ConvertToInt32: those also order NaN
+            // and −0 and saturate, a dozen instructions more each, for cases that cannot occur here (finite whole
+            // numbers clamped to [−1, size]), where both give the same results.
+            var x0 = Avx.ConvertToVector256Int32WithTruncation(Avx.Min(Avx.Max(fx, lattice.MinusOne), lattice.MaxX));
+            var y0 = Avx.ConvertToVector256Int32WithTruncation(Avx.Min(Avx.Max(fy, lattice.MinusOne), lattice.MaxY));
             var cx0 = Vector256.Min(Vector256.Max(x0, Vector256<int>.Zero), lattice.LastX) * lattice.ColumnStride;
             var cx1 = Vector256.Min(Vector256.Max(x0 + Vector256<int>.One, Vector256<int>.Zero), lattice.LastX) * lattice.ColumnStride;
             var r0 = Vector256.Min(Vector256.Max(y0, Vector256<int>.Zero), lattice.LastY) * lattice.RowStride;
