@@ -67,6 +67,7 @@ static int Usage()
                    [--device cpu|cuda|auto]
                    [--variants "name:KEY=VALUE,--fit-option=value;..."]
           augment  [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
+                   [--configs cpu,kernels,tensor,none] [--run-env on|off]
           augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]
           run-env  [--threads 2]   (the run process's environment, KEY=VALUE lines)
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]

@@ -8,7 +8,8 @@ namespace WebTrainer.Bench.Training;
 
 /// <summary>
 /// <c>augment [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
-/// [--configs cpu,kernels,tensor,none]</c>:
+/// [--configs cpu,kernels,tensor,none] [--run-env on|off]</c>, in a child process with the run process's environment
+/// (<see cref="InRunEnvironment"/>) unless <c>--run-env off</c>:
 /// the train split's loader with the same augmentation (rotation, zoom, shear, shifts, flip, brightness,
 /// contrast) done by the CPU augmenter on the reader threads, and by the device augmenter on the consumer's thread,
 /// both ways it can run there: as on a CPU Worker (<c>augmentation.device = "device"</c>: the CPU augmenter's
@@ -41,6 +42,10 @@ internal static class AugmentBenchmark
                 $"choose from {string.Join(", ", Keys)}");
             return 2;
         }
+        if (await InRunEnvironment.ReExecAsync("augment", args, threads, options.Text("run-env", "on") != "off", cancellationToken) is { } exit)
+        {
+            return exit;
+        }
         TorchRuntime.Configure(threads);
         var file = options.Text("data") ?? await BenchData.SyntheticAsync(options.Int("count", 8192), options.Int("size", 32), 3, 10, cancellationToken);
         var spec = BenchData.Spec(file, Architectures.SmallCnn, new TrainingSpec { BatchSize = batch, Seed = 3 });
@@ -60,6 +65,8 @@ internal static class AugmentBenchmark
         var configs = all.Where(c => keys.Contains(c.Key)).Select(c => (c.Key, c.Name, Loader: c.Loader())).ToArray();
         Console.WriteLine($"augment: {file}, {data.Channels}x{data.Height}x{data.Width}, batch {batch}, {batches} batches per measurement, " +
             $"{readers} readers, {threads} threads, {rounds} rounds interleaved after {warmup} warm-up");
+        Console.WriteLine($"environment: OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"} " +
+            $"GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "(unset)"}");
         var rates = configs.Select(_ => new List<double>()).ToArray();
         for (int round = 1; round <= warmup + rounds; round++)
         {
