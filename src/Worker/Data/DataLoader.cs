@@ -47,6 +47,12 @@ internal sealed class DataLoader
 
     public MemoryBudget Budget { get; }
 
+    /// <summary>The bytes one full batch holds against <see cref="Budget"/>.</summary>
+    public long FullBatchBytes => BatchBytes(_options.BatchSize);
+
+    /// <summary>Reader threads that read and collate batches.</summary>
+    public int Readers => _options.Readers;
+
     public PipelineStats Stats { get; }
 
     /// <summary>Whether batches carry stored uint8 pixels, converted to float on the training device.</summary>

@@ -101,6 +101,34 @@ internal sealed class SplitLoaders
     public DataLoader? Validation { get; }
     public DataLoader? Test { get; }
 
+    /// <summary>
+    /// For the run's log, a warning where the prefetch budget holds too few batches of a split for its readers to
+    /// work while the step holds one (<see cref="DataLoader.Capacity"/> counts that one too): they then take turns, or
+    /// with room for one batch alone, nothing is read while the step runs, which at 299×299 with float32 batches of
+    /// 128 halved the loader (bench augment). Null where every split has room.
+    /// </summary>
+    public string? DescribeShortBudget()
+    {
+        var shortOf = new[] { ("train", Train), ("validation", Validation), ("test", Test) }
+            .Where(s => s.Item2 is { } loader && loader.Capacity < loader.Readers + 1)
+            .Select(s => (Name: s.Item1, Loader: s.Item2!))
+            .ToList();
+        if (shortOf.Count == 0)
+        {
+            return null;
+        }
+        static long Megabytes(long bytes) => (bytes + (1 << 20) - 1) >> 20;
+        var worst = shortOf.MaxBy(s => s.Loader.FullBatchBytes);
+        long needed = Megabytes((worst.Loader.Readers + 1) * worst.Loader.FullBatchBytes);
+        var splits = string.Join(", ", shortOf.Select(s =>
+            $"{s.Name} {Megabytes(s.Loader.FullBatchBytes)} MB a batch ({s.Loader.Capacity} fit{(s.Loader.Capacity == 1 ? "s" : "")})"));
+        var remedies = Train is { StoredBatches: false } && shortOf.Any(s => s.Name == "train")
+            ? $"a smaller batch, augmentation.device \"{AugmentationDevices.Device}\" (uint8 batches, a quarter of the bytes)"
+            : "a smaller batch";
+        return $"The prefetch budget ({Megabytes(Train.Budget.CapacityBytes)} MB) holds too few batches for the readers to work while a step runs: " +
+            $"{splits}; with {worst.Loader.Readers} readers that needs {needed} MB. Raise Worker:PrefetchBudgetMegabytes, or use {remedies}";
+    }
+
     /// <summary>For the run's log: which splits' batches are decoded on the CPU and which go to the device as uint8.</summary>
     public string DescribeBatches()
     {

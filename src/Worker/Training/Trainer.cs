@@ -114,6 +114,10 @@ internal sealed class Trainer(TrainerSettings settings, IProgressSink sink)
             sink.Event("warning", loaders.SamplingCosts.Warning(spec.Dataset.Train.Images)
                 ?? $"{spec.Dataset.Train.Images}: {loaders.Sampling} sampling reads {cost.Ratio:0.#}× each image's bytes; sampling \"auto\" picks the cheaper mode");
         }
+        if (loaders.DescribeShortBudget() is { } shortBudget)
+        {
+            sink.Event("warning", shortBudget);
+        }
         if (loaders.Validation is null)
         {
             sink.Event("warning", $"No validation split: {session.Monitor.Name} is watched on the train split instead");

@@ -34,6 +34,32 @@ public sealed class StoredBatchesTests : IDisposable
     }
 
     [Fact]
+    public async Task SplitLoaders_Warn_WhereThePrefetchBudgetLeavesReadersIdleDuringAStep()
+    {
+        var file = await TrainingFixture.SynthAsync(_temp);
+        var spec = TrainingFixture.Spec(file, new TrainingSpec { BatchSize = 16 }) with
+        {
+            Augmentation = new AugmentationSpec { RotationRange = 10, Device = AugmentationDevices.Cpu },
+        };
+        var data = TrainingData.Open(file, spec.Dataset);
+        long floatBatch = 16 * (3 * 12 * 12 * sizeof(float) + sizeof(long));
+
+        // Room for two float32 train batches: the step holds one, so one of the two readers can work.
+        var tight = new SplitLoaders(spec, data, new TrainerSettings { Readers = 2, PrefetchBudgetBytes = 2 * floatBatch });
+        var roomy = new SplitLoaders(spec, data, new TrainerSettings { Readers = 2, PrefetchBudgetBytes = 3 * floatBatch });
+
+        Assert.Equal(2, tight.Train.Capacity);
+        var warning = tight.DescribeShortBudget();
+        Assert.NotNull(warning);
+        Assert.Contains("train 1 MB a batch (2 fit)", warning);
+        Assert.Contains("Worker:PrefetchBudgetMegabytes", warning);
+        Assert.Contains("augmentation.device \"device\"", warning);
+        Assert.DoesNotContain("validation", warning); // its uint8 batches are a quarter of the size
+        Assert.Null(roomy.DescribeShortBudget());
+        Assert.Null(new SplitLoaders(spec, data, new TrainerSettings()).DescribeShortBudget());
+    }
+
+    [Fact]
     public async Task SplitLoaders_AugmentOnTheDevice_WhenTheSpecAsks_OrOnAGpuByDefault()
     {
         var file = await TrainingFixture.SynthAsync(_temp);
