@@ -22,14 +22,14 @@ return args.FirstOrDefault() switch
     "layouts" => LayoutsBenchmark.Run(BenchArgs.Parse(args[1..])),
     "optimize" => OptimizeCommand.Run(BenchArgs.Parse(args[1..])),
     "child" => ChildRun.Run(BenchArgs.Parse(args[1..])),
-    "train" => await TrainingBenchmark.RunAsync(args[1..], cancel.Token),
+    "train" => await InRunEnvironment.RunAsync("train", args[1..], () => TrainingBenchmark.RunAsync(args[1..], cancel.Token), cancel.Token),
     IsolatedTrainingBenchmark.Command => await IsolatedTrainingBenchmark.RunOneAsync(args[1..], cancel.Token),
-    "memory" => await MemoryBenchmark.RunAsync(args[1..], cancel.Token),
-    "fit" => await FitCommand.RunAsync(args[1..], cancel.Token),
+    "memory" => await InRunEnvironment.RunAsync("memory", args[1..], () => MemoryBenchmark.RunAsync(args[1..], cancel.Token), cancel.Token),
+    "fit" => await InRunEnvironment.RunAsync("fit", args[1..], () => FitCommand.RunAsync(args[1..], cancel.Token), cancel.Token),
     "compare" => await CompareCommand.RunAsync(args[1..], cancel.Token),
     "load" => await LoadBenchmark.RunAsync(args[1..], cancel.Token),
-    "augment" => await AugmentBenchmark.RunAsync(args[1..], cancel.Token),
-    "augment-ops" => AugmentOpsBenchmark.Run(args[1..]),
+    "augment" => await InRunEnvironment.RunAsync("augment", args[1..], () => AugmentBenchmark.RunAsync(args[1..], cancel.Token), cancel.Token),
+    "augment-ops" => await InRunEnvironment.RunAsync("augment-ops", args[1..], () => Task.FromResult(AugmentOpsBenchmark.Run(args[1..])), cancel.Token),
     "run-env" => PrintRunEnvironment(new BenchOptions(args[1..]).Int("threads", 2)),
     _ => Usage(),
 };
@@ -69,7 +69,8 @@ static int Usage()
           augment  [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
                    [--configs cpu,kernels,tensor,none] [--run-env on|off]
           augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]
-          run-env  [--threads 2]   (the run process's environment, KEY=VALUE lines)
+          run-env  [--threads 2]   (the run process's environment, KEY=VALUE lines; train, fit, memory, augment and
+                   augment-ops run in it unless --run-env off)
           load     [--clients 200] [--submissions 1000] [--concurrency 50] [--follow-seconds 20]
         """);
     return 2;

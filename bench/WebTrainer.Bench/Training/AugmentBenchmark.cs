@@ -8,8 +8,7 @@ namespace WebTrainer.Bench.Training;
 
 /// <summary>
 /// <c>augment [--data FILE] [--size 32] [--count 8192] [--batch 128] [--batches 40] [--rounds 5] [--warmup 1] [--readers 2] [--threads 2]
-/// [--configs cpu,kernels,tensor,none] [--run-env on|off]</c>, in a child process with the run process's environment
-/// (<see cref="InRunEnvironment"/>) unless <c>--run-env off</c>:
+/// [--configs cpu,kernels,tensor,none]</c> (in the run process's environment, <see cref="InRunEnvironment"/>):
 /// the train split's loader with the same augmentation (rotation, zoom, shear, shifts, flip, brightness,
 /// contrast) done by the CPU augmenter on the reader threads, and by the device augmenter on the consumer's thread,
 /// both ways it can run there: as on a CPU Worker (<c>augmentation.device = "device"</c>: the CPU augmenter's
@@ -41,10 +40,6 @@ internal static class AugmentBenchmark
             Console.Error.WriteLine($"--configs: {(keys.Length == 0 ? "none given" : $"unknown {string.Join(", ", unknown)}")}; " +
                 $"choose from {string.Join(", ", Keys)}");
             return 2;
-        }
-        if (await InRunEnvironment.ReExecAsync("augment", args, threads, options.Text("run-env", "on") != "off", cancellationToken) is { } exit)
-        {
-            return exit;
         }
         TorchRuntime.Configure(threads);
         var file = options.Text("data") ?? await BenchData.SyntheticAsync(options.Int("count", 8192), options.Int("size", 32), 3, 10, cancellationToken);

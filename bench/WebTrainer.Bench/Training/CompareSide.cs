@@ -19,6 +19,7 @@ internal sealed class CompareSide(string name, string file, IReadOnlyList<string
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         RunEnvironment.Apply(environment, threads);
+        environment[InRunEnvironment.Marker] = "1"; // set here, variants included: fit must not apply it again
         foreach (var (key, value) in changes ?? new Dictionary<string, string?>())
         {
             environment[key] = value;
