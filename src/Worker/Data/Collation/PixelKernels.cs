@@ -91,7 +91,7 @@ internal static class PixelKernels
         bool standardize = scale is not null && shift is not null;
         if (channels == 3 && Avx2.IsSupported)
         {
-            p = RgbToChannelsLastAvx2(chw, hwc, plane, standardize ? scale! : [1, 1, 1], standardize ? shift! : [0, 0, 0], standardize);
+            p = RgbToChannelsLastAvx2(chw, hwc, plane, standardize ? scale! : Unused, standardize ? shift! : Unused, standardize);
         }
         for (; p < plane; p++)
         {
@@ -102,6 +102,9 @@ internal static class PixelKernels
             }
         }
     }
+
+    // Factors for the AVX2 path when it only copies (never applied then); one array, not one per image.
+    private static readonly float[] Unused = [0, 0, 0];
 
     private static unsafe int RgbToChannelsLastAvx2(ReadOnlySpan<float> chw, Span<float> hwc, int plane, float[] scale, float[] shift, bool standardize)
     {
