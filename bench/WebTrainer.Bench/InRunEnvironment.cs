@@ -28,7 +28,7 @@ internal static class InRunEnvironment
     /// The child's exit code after running <paramref name="command"/> <paramref name="args"/> in the run environment, or
     /// null when this process is that child already, or was asked to stay as it is: then go on here.
     /// </summary>
-    public static async Task<int?> ReExecAsync(string command, string[] args, int threads, bool wanted, CancellationToken cancellationToken)
+    private static async Task<int?> ReExecAsync(string command, string[] args, int threads, bool wanted, CancellationToken cancellationToken)
     {
         if (!wanted || Environment.GetEnvironmentVariable(Marker) == "1")
         {

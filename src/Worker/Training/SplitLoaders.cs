@@ -109,9 +109,9 @@ internal sealed class SplitLoaders
     /// </summary>
     public string? DescribeShortBudget()
     {
-        var shortOf = new[] { ("train", Train), ("validation", Validation), ("test", Test) }
-            .Where(s => s.Item2 is { } loader && loader.Capacity < loader.Readers + 1)
-            .Select(s => (Name: s.Item1, Loader: s.Item2!))
+        var shortOf = new (string Name, DataLoader? Loader)[] { ("train", Train), ("validation", Validation), ("test", Test) }
+            .Where(s => s.Loader is { } loader && loader.Capacity < loader.Readers + 1)
+            .Select(s => (s.Name, Loader: s.Loader!))
             .ToList();
         if (shortOf.Count == 0)
         {
