@@ -72,4 +72,23 @@ public sealed class PixelKernelsTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(3, 37)] // eight-pixel body plus a tail
+    [InlineData(3, 8)]
+    [InlineData(4, 37)]
+    [InlineData(1, 11)]
+    [InlineData(5, 11)]
+    public void ScaleShiftChannelsLast_MatchesTheScalarDefinition(int channels, int pixels)
+    {
+        var random = new Random(channels * 10 + pixels);
+        var hwc = Enumerable.Range(0, channels * pixels).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] scale = Enumerable.Range(0, channels).Select(c => 1 / (0.2f + 0.1f * c)).ToArray();
+        float[] shift = Enumerable.Range(0, channels).Select(c => -0.4f - 0.05f * c).ToArray();
+        var expected = hwc.Select((x, i) => x * scale[i % channels] + shift[i % channels]).ToArray();
+
+        PixelKernels.ScaleShiftChannelsLast(hwc, channels, scale, shift);
+
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), hwc.Select(BitConverter.SingleToInt32Bits));
+    }
 }
