@@ -60,6 +60,12 @@ internal static class AugmentOpsBenchmark
                 raw.CopyTo(padded);
                 AffineWarp.ApplyBytes(padded, target, channels, size, size, interleaved: true, 1 / 255f, Rotate10);
             })),
+            ("CPU kernels: bytes warp into H×W×C alone (rotate 10), one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
+            {
+                var padded = System.Runtime.InteropServices.MemoryMarshal.AsBytes(scratch)[..(raw.Length + AffineWarp.BytePadding)];
+                raw.CopyTo(padded);
+                AffineWarp.ApplyBytesChannelsLast(padded, target, channels, size, size, 1 / 255f, Rotate10);
+            })),
             ("CPU kernels: decode, float warp, jitter, one thread", () => CpuKernels(stored, n, geometry, (raw, target, scratch, row) =>
             {
                 decoder.Decode(raw, scratch);

@@ -17,9 +17,11 @@ namespace WebTrainer.Worker.Data.Augmentation;
 /// <para>
 /// The results match the CPU augmenter's to float rounding, not bit for bit: both sample bilinearly
 /// with the edge pixel repeated outside the image (<c>padding_mode: border</c> clamps the coordinate,
-/// which for bilinear weights is the same as clamping each neighbour, as the CPU warp does), but the
-/// CPU warp steps its source position along a row in float while the grid computes each
-/// from normalised coordinates, and the contrast mean is summed in float rather than double.
+/// which for bilinear weights is the same as clamping each neighbour, as the CPU warp does) at positions
+/// rounded to the same 1/<see cref="AffineWarp.Subpixels"/>-pixel lattice (<see cref="OnCpuLattice"/>), but
+/// the CPU warp weighs in whole numbers where grid_sample weighs in float, the two compute a position in
+/// different float steps (so a position within float rounding of a rounding tie can land on the other
+/// lattice point), and the contrast mean is summed in float rather than double.
 /// </para>
 /// <para>
 /// On a CPU training device these tensor ops are not the fast way: <c>grid_sample</c> and every elementwise op
@@ -102,7 +104,7 @@ internal sealed class DeviceAugmenter(ImageAugmenter augmenter, ImagePreparer? c
         if (draws.Any(d => !d.Map.IsIdentity))
         {
             var theta = Collation.DeviceCopy.To(tensor(Theta(draws, height, width), [n, 6]), device);
-            var grid = Grid(theta, height, width);
+            var grid = OnCpuLattice(Grid(theta, height, width), height, width);
             x = grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: true);
         }
         if (draws[0].Brightness is not null)
@@ -162,6 +164,20 @@ internal sealed class DeviceAugmenter(ImageAugmenter augmenter, ImagePreparer? c
         // Position r = θ_r0 · x + θ_r1 · y + θ_r2, per sample: [N,1,W] plus [N,H,1] broadcasts to [N,H,W].
         Tensor Coordinate(int r) => Factor(3 * r).mul(xs).add_(Factor(3 * r + 2), one).add(Factor(3 * r + 1).mul(ys), one);
         return stack([Coordinate(0), Coordinate(1)], dim: 3);
+    }
+
+    /// <summary>
+    /// <paramref name="grid"/> (N,H,W,2 from <see cref="Grid"/>) with each position rounded to the CPU warp's lattice,
+    /// 1/<see cref="AffineWarp.Subpixels"/> of a pixel, ties to even as the CPU warp rounds: grid_sample then weighs the
+    /// same four pixels with the same fractions as the fixed-point CPU warp, to float rounding. Pixel x is
+    /// (g + 1)·(W − 1)/2 under <c>align_corners</c>; a one-pixel side samples its one pixel wherever the position is.
+    /// </summary>
+    internal static Tensor OnCpuLattice(Tensor grid, int height, int width)
+    {
+        float Steps(int side) => side > 1 ? (side - 1) / 2f * AffineWarp.Subpixels : 1f;
+        using var perStep = tensor(new[] { Steps(width), Steps(height) }, dtype: ScalarType.Float32, device: grid.device);
+        using var one = 1f.ToScalar();
+        return grid.add(one).mul_(perStep).round_().div_(perStep).sub_(one);
     }
 
     /// <summary>affine_grid's coordinates along one side with <c>align_corners</c>: −1 to 1 over the pixel centres, 0 for a one-pixel side.</summary>

@@ -10,14 +10,15 @@ namespace WebTrainer.Worker.Data.Collation;
 /// into the target, which is H×W×C (<see cref="ChannelsLast"/>, the layout the model takes, so nobody copies the
 /// batch again). The collator runs it on the reader threads for CPU batches; the device augmenter runs the same one
 /// for a stored batch when the training device is the CPU, so the two paths give the same bits there. A uint8
-/// image that is resampled is warped straight from its bytes (<see cref="AffineWarp.ApplyBytes"/>): no decode
-/// pass, and for interleaved RGB one gather per neighbour instead of three.
+/// image that is resampled is warped straight from its bytes in fixed point (<see cref="AffineWarp.ApplyBytes"/>): no
+/// decode pass; interleaved RGB and RGBA go straight into the target's H×W×C, one gather per neighbour for all channels.
 /// </summary>
 internal sealed class ImagePreparer
 {
     private readonly ImageGeometryInfo _geometry;
     private readonly PixelDecoder _decoder;
     private readonly ImageAugmenter? _augmenter;
+    private readonly bool _warpsChannelsLast;
 
     public ImagePreparer(ImageGeometryInfo geometry, PixelNormalizer normalizer, ImageAugmenter? augmenter)
     {
@@ -27,6 +28,7 @@ internal sealed class ImagePreparer
         Normalizer = normalizer;
         FloatsPerImage = geometry.Channels * geometry.Height * geometry.Width;
         bool resamples = _augmenter is { Resamples: true };
+        _warpsChannelsLast = geometry.PixelType == PixelType.UInt8 && geometry.Layout == ImageLayout.Nhwc && AffineWarp.WarpsChannelsLast(geometry.Channels);
         // One image for the resample's input (padded bytes or decoded floats), one for the C×H×W image before it
         // goes channels last; a one-channel image is the same memory either way and is worked on in the target.
         ScratchFloats = (resamples ? FloatsPerImage : 0) + (geometry.Channels > 1 ? FloatsPerImage : 0);
@@ -62,6 +64,14 @@ internal sealed class ImagePreparer
                 // The row copied where the warp's 32-bit gathers may read past its last byte.
                 var padded = MemoryMarshal.AsBytes(input)[..(raw.Length + AffineWarp.BytePadding)];
                 raw.CopyTo(padded);
+                if (_warpsChannelsLast)
+                {
+                    // Warped straight into the target's H×W×C: nothing to transpose.
+                    var hwc = target[..n];
+                    AffineWarp.ApplyBytesChannelsLast(padded, hwc, c, h, w, Normalizer.Rescale, draw.Map);
+                    ColorJitter.ApplyChannelsLast(hwc, c, draw.Brightness, draw.Contrast, Normalizer.Scale, Normalizer.Shift);
+                    return;
+                }
                 AffineWarp.ApplyBytes(padded, image, c, h, w, interleaved: _geometry.Layout == ImageLayout.Nhwc && c > 1, Normalizer.Rescale, draw.Map);
             }
             ColorJitter.Apply(image, draw.Brightness, draw.Contrast);

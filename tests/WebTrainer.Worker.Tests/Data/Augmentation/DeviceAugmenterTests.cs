@@ -21,13 +21,15 @@ public sealed class DeviceAugmenterTests(ITestOutputHelper output)
     /// Tolerance, in grey levels of the 0–255 input: mean absolute error under 0.01 and every value within
     /// half a level (so the two agree on every pixel rounded back to 8 bits, but for ties). Why not exact:
     /// both warps sample bilinearly with the edge pixel repeated (a clamped coordinate and clamped
-    /// neighbours give the same weights), but the CPU warp steps its source position along each row in
-    /// float32 while the device grid computes every position from normalised coordinates, so positions differ
-    /// by float rounding; bilinear sampling is continuous, so values differ by that times the image's
-    /// slope. The contrast mean is summed in double on the CPU and in float32 here. Measured on this
-    /// fixture (test output, 2026-12-02, with <see cref="DeviceAugmenter.Grid"/>): mean 1.0e-5 levels, worst
-    /// 0.00055 (geometry and colour), 0.00037 (crop and flips), 3e-5 (colour only); with libtorch's affine_grid
-    /// before it 2.5e-5, 0.0012, 0.0007: the bounds leave a margin of 400 or more.
+    /// neighbours give the same weights) at positions rounded to the same 1/64-pixel lattice, but the CPU warp
+    /// weighs in whole numbers and grid_sample in float, and the CPU warp steps its source position along each
+    /// row in float32 while the device grid computes every position from normalised coordinates: a position
+    /// within float rounding of a rounding tie may go to the neighbouring lattice point, a change of up to
+    /// 1/64 of the local slope (the bounds allow a few such pixels, not a systematic offset). The contrast mean
+    /// is summed in double on the CPU and in float32 here. Measured on this fixture (test output, 2026-12-04,
+    /// fixed-point CPU warp and <see cref="DeviceAugmenter.OnCpuLattice"/>): mean 2.5e-6 levels, worst 0.00011
+    /// (geometry and colour), 2.8e-6 / 9e-5 (crop and flips), 1e-6 / 3e-5 (colour only); without rounding the
+    /// grid to the lattice the mean was 0.09 and the worst 2.2 levels, which these bounds reject.
     /// </summary>
     [Theory]
     [MemberData(nameof(Setups))]
@@ -145,6 +147,45 @@ public sealed class DeviceAugmenterTests(ITestOutputHelper output)
         double worst = (expected - actual).abs().max().item<float>();
         output.WriteLine($"{height}x{width}: worst difference {worst:G3}");
         Assert.True(worst < 1e-5, $"worst difference {worst}");
+    }
+
+    /// <summary>
+    /// Rounding the grid to the CPU warp's lattice: every pixel position of a side longer than one pixel becomes a
+    /// whole number of 1/64 pixels and moves by at most half of one; a one-pixel side stays finite (its one pixel is
+    /// sampled wherever the position is).
+    /// </summary>
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(5, 31)]
+    [InlineData(1, 9)]
+    [InlineData(7, 1)]
+    public void OnCpuLattice_RoundsEachPositionToAWholeNumberOfSubpixels(int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var theta = rand([8, 6], generator: new Generator(5)).mul(4).sub(2);
+        var grid = DeviceAugmenter.Grid(theta, height, width);
+
+        var lattice = DeviceAugmenter.OnCpuLattice(grid, height, width);
+
+        Assert.Equal(grid.shape, lattice.shape);
+        Assert.True(lattice.isfinite().all().item<bool>());
+        int sub = AffineWarp.Subpixels;
+        foreach (var (axis, side) in new[] { (0, width), (1, height) })
+        {
+            if (side == 1)
+            {
+                continue;
+            }
+            // Pixel position in subpixels, (g + 1)·(side − 1)/2·64, before and after.
+            Tensor Subpixels(Tensor g) => g.select(3, axis).add(1).mul((side - 1) / 2.0 * sub);
+            var before = Subpixels(grid);
+            var after = Subpixels(lattice);
+            double offLattice = (after - after.round()).abs().max().item<float>();
+            double moved = (after - before).abs().max().item<float>();
+            output.WriteLine($"{height}x{width} axis {axis}: off the lattice {offLattice:G3} subpixels, moved at most {moved:G3}");
+            Assert.True(offLattice < 1e-2, $"off the lattice by {offLattice} subpixels");
+            Assert.True(moved <= 0.5 + 1e-2, $"moved {moved} subpixels");
+        }
     }
 
     private static JobSpec Spec(string setup) => new()
