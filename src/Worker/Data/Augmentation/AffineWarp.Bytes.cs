@@ -19,8 +19,11 @@ internal static partial class AffineWarp
 
     private const int SubpixelBits = 6;
 
-    /// <summary>The gathers read up to three bytes past a pixel: the source must hold this many bytes more than the image.</summary>
-    public const int BytePadding = 3;
+    /// <summary>
+    /// The gathers read past a pixel (a 32-bit word from its first byte; the channels-last warp a 64-bit word, the pixel and
+    /// its right neighbour): the source must hold this many bytes more than the image.
+    /// </summary>
+    public const int BytePadding = 5;
 
     /// <summary>
     /// How far a bytes-warp value may be from the float warp of the same decoded image, in units of the largest
@@ -265,9 +268,10 @@ internal static partial class AffineWarp
     }
 
     /// <summary>
-    /// A row's pixels in groups of eight, into an H×W×C target (3 or 4 channels). Per group: four 32-bit gathers (a
-    /// neighbour's channels in one word), the horizontal blend of each row pair with pmaddubsw (bytes times the fractions
-    /// 64 − ax and ax as signed bytes), the vertical one with pmaddwd, and one 128-bit store of four values per pixel.
+    /// A row's pixels in groups of eight, into an H×W×C target (3 or 4 channels). Per group: four 64-bit gathers (a
+    /// neighbour and the pixel right of it, all channels, in one word: half the loads of a gather per neighbour), the
+    /// horizontal blend of each row pair with pmaddubsw (bytes times the fractions 64 − ax and ax as signed bytes), the
+    /// vertical one with pmaddwd, and one 128-bit store of four values per pixel.
     /// </summary>
     private static unsafe int ChannelsLastRowAvx2(ReadOnlySpan<byte> source, Span<float> target, int channels, int y, int limit,
         float sx0, float sy0, Step step, float factorValue)
@@ -280,6 +284,12 @@ internal static partial class AffineWarp
         var startY = Vector256.Create(sy0);
         var lattice = new FixedLattice8(step, channels);
         var factor = Vector256.Create(factorValue);
+        var beforeLast = Vector256.Create(step.Width - 1);
+        // Pixels 0, 1, 4, 5 then 2, 3, 6, 7: the order the in-lane unpacks of the weights below give.
+        var unpackOrder = Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
+        // Within each 64-bit word (left pixel's channels, then the right one's): channel c's left and right bytes side
+        // by side, as pmaddubsw pairs them; a three-channel word's fourth pair is zeroed.
+        var pairs = channels == 4 ? PairChannels4 : PairChannels3;
         fixed (byte* src = source)
         fixed (float* dst = target)
         {
@@ -287,27 +297,29 @@ internal static partial class AffineWarp
             for (; x + Lanes <= limit; x += Lanes)
             {
                 var xs = Vector256.Create((float)x) + lane;
-                var n = new FixedNeighbours8(startX + a * xs, startY + d * xs, lattice);
-                var g00 = Avx2.GatherVector256((int*)src, n.I00, 1).AsByte();
-                var g01 = Avx2.GatherVector256((int*)src, n.I01, 1).AsByte();
-                var g10 = Avx2.GatherVector256((int*)src, n.I10, 1).AsByte();
-                var g11 = Avx2.GatherVector256((int*)src, n.I11, 1).AsByte();
-                // (64 − ax, ax) as a byte pair, twice per 32-bit lane; spread so each pixel's eight bytes (four channels,
-                // left and right neighbour interleaved) meet their pairs. In-lane unpacks: pixels 0,1 | 4,5 and 2,3 | 6,7.
-                var wx = (lattice.Whole - n.Ax) | Avx2.ShiftLeftLogical(n.Ax, 8);
+                var (i0, i1, ax, ay) = AdjacentNeighbours8(startX + a * xs, startY + d * xs, lattice, beforeLast);
+                i0 = Avx2.PermuteVar8x32(i0, unpackOrder);
+                i1 = Avx2.PermuteVar8x32(i1, unpackOrder);
+                var top0 = Avx2.Shuffle(Avx2.GatherVector256((long*)src, i0.GetLower(), 1).AsByte(), pairs);
+                var top1 = Avx2.Shuffle(Avx2.GatherVector256((long*)src, i0.GetUpper(), 1).AsByte(), pairs);
+                var bottom0 = Avx2.Shuffle(Avx2.GatherVector256((long*)src, i1.GetLower(), 1).AsByte(), pairs);
+                var bottom1 = Avx2.Shuffle(Avx2.GatherVector256((long*)src, i1.GetUpper(), 1).AsByte(), pairs);
+                // (64 − ax, ax) as a byte pair, twice per 32-bit lane; unpacked so each pixel's eight bytes meet their pairs.
+                // In-lane unpacks: pixels 0,1 | 4,5 and 2,3 | 6,7.
+                var wx = (lattice.Whole - ax) | Avx2.ShiftLeftLogical(ax, 8);
                 wx |= Avx2.ShiftLeftLogical(wx, 16);
                 var wxLow = Avx2.UnpackLow(wx, wx).AsSByte();
                 var wxHigh = Avx2.UnpackHigh(wx, wx).AsSByte();
-                var top0 = Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(g00, g01), wxLow);
-                var top1 = Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(g00, g01), wxHigh);
-                var bottom0 = Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(g10, g11), wxLow);
-                var bottom1 = Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(g10, g11), wxHigh);
+                var t0 = Avx2.MultiplyAddAdjacent(top0, wxLow);
+                var t1 = Avx2.MultiplyAddAdjacent(top1, wxHigh);
+                var b0 = Avx2.MultiplyAddAdjacent(bottom0, wxLow);
+                var b1 = Avx2.MultiplyAddAdjacent(bottom1, wxHigh);
                 // (64 − ay, ay) as a 16-bit pair per pixel, broadcast within each lane to the pixel that lane holds.
-                var wy = ((lattice.Whole - n.Ay) | Avx2.ShiftLeftLogical(n.Ay, 16)).AsInt16();
-                var p04 = Vertical(Avx2.UnpackLow(top0, bottom0), Avx2.Shuffle(wy.AsInt32(), 0x00), factor);
-                var p15 = Vertical(Avx2.UnpackHigh(top0, bottom0), Avx2.Shuffle(wy.AsInt32(), 0x55), factor);
-                var p26 = Vertical(Avx2.UnpackLow(top1, bottom1), Avx2.Shuffle(wy.AsInt32(), 0xAA), factor);
-                var p37 = Vertical(Avx2.UnpackHigh(top1, bottom1), Avx2.Shuffle(wy.AsInt32(), 0xFF), factor);
+                var wy = ((lattice.Whole - ay) | Avx2.ShiftLeftLogical(ay, 16)).AsInt16();
+                var p04 = Vertical(Avx2.UnpackLow(t0, b0), Avx2.Shuffle(wy.AsInt32(), 0x00), factor);
+                var p15 = Vertical(Avx2.UnpackHigh(t0, b0), Avx2.Shuffle(wy.AsInt32(), 0x55), factor);
+                var p26 = Vertical(Avx2.UnpackLow(t1, b1), Avx2.Shuffle(wy.AsInt32(), 0xAA), factor);
+                var p37 = Vertical(Avx2.UnpackHigh(t1, b1), Avx2.Shuffle(wy.AsInt32(), 0xFF), factor);
                 // In pixel order, so a three-channel pixel's fourth value is overwritten by the next pixel's first.
                 float* o = row + x * channels;
                 p04.GetLower().Store(o);
@@ -322,6 +334,36 @@ internal static partial class AffineWarp
         }
         return x;
     }
+
+    /// <summary>
+    /// <see cref="FixedNeighbours8"/> for a warp that reads a neighbour and the pixel right of it in one word: the byte
+    /// offsets of the left neighbour in the upper and lower row and the fractions. Where the right neighbour is clamped
+    /// to the left one (x0 = −1 or x0 ≥ W − 1) the left one is clamped into the image and ax set to 0: the blend is then
+    /// 64 times that one pixel, the same whole number as the clamped pair gives, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<int> Upper, Vector256<int> Lower, Vector256<int> Ax, Vector256<int> Ay) AdjacentNeighbours8(
+        Vector256<float> sx, Vector256<float> sy, in FixedLattice8 lattice, Vector256<int> beforeLast)
+    {
+        var qx = Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(sx * lattice.Subpixels, lattice.Before), lattice.MaxX));
+        var qy = Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(sy * lattice.Subpixels, lattice.Before), lattice.MaxY));
+        var x0 = Avx2.ShiftRightArithmetic(qx, SubpixelBits);
+        var y0 = Avx2.ShiftRightArithmetic(qy, SubpixelBits);
+        var zero = Vector256<int>.Zero;
+        // 0 ≤ x0 < W − 1: both neighbours inside, side by side.
+        var paired = Avx2.AndNot(Avx2.CompareGreaterThan(zero, x0), Avx2.CompareGreaterThan(beforeLast, x0));
+        var c0 = Avx2.MultiplyLow(Avx2.Min(Avx2.Max(x0, zero), lattice.LastX), lattice.PixelStride);
+        var r0 = Avx2.MultiplyLow(Avx2.Min(Avx2.Max(y0, zero), lattice.LastY), lattice.RowStride);
+        var r1 = Avx2.MultiplyLow(Avx2.Min(Avx2.Max(y0 + Vector256<int>.One, zero), lattice.LastY), lattice.RowStride);
+        return (r0 + c0, r1 + c0, qx & lattice.Fraction & paired, qy & lattice.Fraction);
+    }
+
+    // pshufb masks for the 64-bit words of the channels-last warp: left channel c and right channel c next to each other.
+    private static readonly Vector256<byte> PairChannels4 = Vector256.Create(
+        (byte)0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15, 0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
+
+    private static readonly Vector256<byte> PairChannels3 = Vector256.Create(
+        (byte)0, 3, 1, 4, 2, 5, 0x80, 0x80, 8, 11, 9, 12, 10, 13, 0x80, 0x80, 0, 3, 1, 4, 2, 5, 0x80, 0x80, 8, 11, 9, 12, 10, 13, 0x80, 0x80);
 
     /// <summary>(64 − ay)·top + ay·bottom per channel (pmaddwd over interleaved 16-bit pairs), as floats times <paramref name="factor"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
