@@ -11,9 +11,11 @@ using static TorchSharp.torch.nn.functional;
 namespace WebTrainer.Bench.Training;
 
 /// <summary>
-/// <c>augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--maps "A,B,C,D,E,F;..."]</c>: the device augmenter on the CPU, whole
+/// <c>augment-ops [--size 64] [--batch 128] [--threads 2] [--reps 20] [--rounds 5] [--warmup-ms 1000] [--maps "A,B,C,D,E,F;..."]</c>: the device augmenter on the CPU, whole
 /// and op by op, on one batch of random uint8 3-channel pixels with <see cref="AugmentBenchmark"/>'s augmentation drawn for its
-/// rows (and, for <c>--maps</c>, grid_sample alone with each θ given, normalised, for every sample), each timed as the median of <c>--rounds</c> rounds of <c>--reps</c> calls (after one unmeasured round), so that the op
+/// rows (and, for <c>--maps</c>, grid_sample alone with each θ given, normalised, for every sample), each timed as the median of <c>--rounds</c> rounds of <c>--reps</c> calls (after unmeasured rounds for at least
+/// <c>--warmup-ms</c>: .NET compiles a method's optimised code in the background some time after its first calls, and one short round
+/// left the kernels of the first rows unoptimised in some processes, 2–6 × slower), so that the op
 /// which makes the path slow on a CPU shows by name; then the CPU augmenter's per-image kernels on the same batch, as a
 /// CPU device runs them (<see cref="DeviceAugmenter.PrepareOnCpu"/>) and on one thread, from the stored bytes and the
 /// way before (decode to float, then warp). <c>augment</c> measures the paths in the loader.
@@ -24,6 +26,7 @@ internal static class AugmentOpsBenchmark
     {
         var options = new BenchOptions(args);
         int size = options.Int("size", 64), n = options.Int("batch", 128), reps = options.Int("reps", 20), rounds = options.Int("rounds", 5);
+        var warmUp = TimeSpan.FromMilliseconds(options.Int("warmup-ms", 1000));
         TorchRuntime.Configure(options.Int("threads", 2));
         const int channels = 3;
         using var scope = NewDisposeScope();
@@ -89,21 +92,23 @@ internal static class AugmentOpsBenchmark
                 return x.sub(mean).mul(factors).add(mean, one);
             }),
         ];
-        Console.WriteLine($"augment-ops: batch {n} x {channels}x{size}x{size}, {get_num_threads()} threads, median of {rounds} rounds of {reps} calls");
+        Console.WriteLine($"augment-ops: batch {n} x {channels}x{size}x{size}, {get_num_threads()} threads, median of {rounds} rounds of {reps} calls after {warmUp.TotalMilliseconds:F0} ms of warm-up");
         Console.WriteLine("| op | ms per batch | img/s |");
         Console.WriteLine("|---|---:|---:|");
         foreach (var (name, op) in ops)
         {
             var times = new List<double>();
-            for (int round = 0; round <= rounds; round++)
+            var warmingUp = Stopwatch.StartNew();
+            for (int round = 0; times.Count < rounds; round++)
             {
+                bool measured = round > 0 && warmingUp.Elapsed >= warmUp;
                 var start = Stopwatch.GetTimestamp();
                 for (int i = 0; i < reps; i++)
                 {
                     using var inner = NewDisposeScope();
                     op();
                 }
-                if (round > 0)
+                if (measured)
                 {
                     times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / reps);
                 }
