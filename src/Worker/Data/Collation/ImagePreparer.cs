@@ -19,6 +19,7 @@ internal sealed class ImagePreparer
     private readonly PixelDecoder _decoder;
     private readonly ImageAugmenter? _augmenter;
     private readonly bool _warpsChannelsLast;
+    private readonly int _inputFloats;
 
     public ImagePreparer(ImageGeometryInfo geometry, PixelNormalizer normalizer, ImageAugmenter? augmenter)
     {
@@ -29,9 +30,11 @@ internal sealed class ImagePreparer
         FloatsPerImage = geometry.Channels * geometry.Height * geometry.Width;
         bool resamples = _augmenter is { Resamples: true };
         _warpsChannelsLast = geometry.PixelType == PixelType.UInt8 && geometry.Layout == ImageLayout.Nhwc && AffineWarp.WarpsChannelsLast(geometry.Channels);
-        // One image for the resample's input (padded bytes or decoded floats), one for the C×H×W image before it
-        // goes channels last; a one-channel image is the same memory either way and is worked on in the target.
-        ScratchFloats = (resamples ? FloatsPerImage : 0) + (geometry.Channels > 1 ? FloatsPerImage : 0);
+        // One image for the resample's input (decoded floats, or the stored bytes with the warp's padding: more floats
+        // than the image has values only for a one-value image), one for the C×H×W image before it goes channels last;
+        // a one-channel image is the same memory either way and is worked on in the target.
+        _inputFloats = resamples ? Math.Max(FloatsPerImage, (FloatsPerImage + AffineWarp.BytePadding + sizeof(float) - 1) / sizeof(float)) : 0;
+        ScratchFloats = _inputFloats + (geometry.Channels > 1 ? FloatsPerImage : 0);
     }
 
     public PixelNormalizer Normalizer { get; }
@@ -50,8 +53,8 @@ internal sealed class ImagePreparer
     {
         int c = _geometry.Channels, h = _geometry.Height, w = _geometry.Width, n = FloatsPerImage;
         bool resamples = _augmenter is { Resamples: true };
-        var input = resamples ? scratch[..n] : default;
-        var image = c == 1 ? target[..n] : scratch.Slice(resamples ? n : 0, n);
+        var input = scratch[.._inputFloats];
+        var image = c == 1 ? target[..n] : scratch.Slice(_inputFloats, n);
         if (resamples && _geometry.PixelType == PixelType.UInt8)
         {
             var draw = _augmenter!.Draw(epoch, row, h, w);
@@ -61,7 +64,7 @@ internal sealed class ImagePreparer
             }
             else
             {
-                // The row copied where the warp's 32-bit gathers may read past its last byte.
+                // The row copied where the warp's gathers may read past its last byte.
                 var padded = MemoryMarshal.AsBytes(input)[..(raw.Length + AffineWarp.BytePadding)];
                 raw.CopyTo(padded);
                 if (_warpsChannelsLast)
@@ -78,8 +81,9 @@ internal sealed class ImagePreparer
         }
         else if (resamples)
         {
-            _decoder.Decode(raw, input);
-            _augmenter!.Apply(epoch, row, input, image, c, h, w);
+            var decoded = input[..n];
+            _decoder.Decode(raw, decoded);
+            _augmenter!.Apply(epoch, row, decoded, image, c, h, w);
         }
         else
         {

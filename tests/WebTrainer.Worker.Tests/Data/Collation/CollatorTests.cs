@@ -50,6 +50,28 @@ public sealed class CollatorTests
         Assert.True(fromCpu.allclose(fromStored, rtol: 1e-6, atol: 1e-6), $"largest difference {fromCpu.sub(fromStored).abs().max().item<float>()}");
     }
 
+    /// <summary>
+    /// A one-pixel image warped from its bytes: every map samples that pixel (the edge repeats), and the warp's padded
+    /// copy of the row, which is longer than the image, still fits the preparer's scratch when the image holds a single value.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void OnePixelImages_AreWarped_ToThatPixel(int channels)
+    {
+        const int rows = 4;
+        var geometry = new ImageGeometryInfo(channels, 1, 1, ImageLayout.Nhwc, PixelType.UInt8, channels);
+        var raw = TestFiles.Bytes(rows * geometry.RowBytes, 5);
+        var augmenter = new ImageAugmenter(new AugmentationSpec { RotationRange = 40, WidthShiftRange = 0.3, HorizontalFlip = true }, 7);
+        var collator = new Collator(geometry, 1f / 255, null, null, augmenter, new PipelineStats());
+
+        using var batch = collator.Collate(1, 0, [0, 1, 2, 3], [0, 1, 0, 1], raw);
+        using var scope = NewDisposeScope();
+        var input = batch.ToModelInput(CPU).contiguous().data<float>().ToArray();
+
+        Assert.Equal(raw.Select(b => b * (1f / 255)), input);
+    }
+
     [Fact]
     public void StoredBatch_ToModelInput_LeavesTheStoredPixelsAlone()
     {
