@@ -284,7 +284,6 @@ internal static partial class AffineWarp
         var startY = Vector256.Create(sy0);
         var lattice = new FixedLattice8(step, channels);
         var factor = Vector256.Create(factorValue);
-        var beforeLast = Vector256.Create(step.Width - 1);
         // Pixels 0, 1, 4, 5 then 2, 3, 6, 7: the order the in-lane unpacks of the weights below give.
         var unpackOrder = Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
         // Within each 64-bit word (left pixel's channels, then the right one's): channel c's left and right bytes side
@@ -297,7 +296,7 @@ internal static partial class AffineWarp
             for (; x + Lanes <= limit; x += Lanes)
             {
                 var xs = Vector256.Create((float)x) + lane;
-                var (i0, i1, ax, ay) = AdjacentNeighbours8(startX + a * xs, startY + d * xs, lattice, beforeLast);
+                var (i0, i1, ax, ay) = AdjacentNeighbours8(startX + a * xs, startY + d * xs, lattice);
                 i0 = Avx2.PermuteVar8x32(i0, unpackOrder);
                 i1 = Avx2.PermuteVar8x32(i1, unpackOrder);
                 var top0 = Avx2.Shuffle(Avx2.GatherVector256((long*)src, i0.GetLower(), 1).AsByte(), pairs);
@@ -337,25 +336,17 @@ internal static partial class AffineWarp
 
     /// <summary>
     /// <see cref="FixedNeighbours8"/> for a warp that reads a neighbour and the pixel right of it in one word: the byte
-    /// offsets of the left neighbour in the upper and lower row and the fractions. Where the right neighbour is clamped
-    /// to the left one (x0 = −1 or x0 ≥ W − 1) the left one is clamped into the image and ax set to 0: the blend is then
-    /// 64 times that one pixel, the same whole number as the clamped pair gives, so the same bits.
+    /// offsets of the left neighbour in the upper and lower row, and the fractions. Where the right neighbour is clamped
+    /// onto the left one (I01 − I00 is not one pixel: x0 = −1 or x0 ≥ W − 1) ax is set to 0, so the blend is 64 times the
+    /// left one alone: the same whole number as the clamped pair gives, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<int> Upper, Vector256<int> Lower, Vector256<int> Ax, Vector256<int> Ay) AdjacentNeighbours8(
-        Vector256<float> sx, Vector256<float> sy, in FixedLattice8 lattice, Vector256<int> beforeLast)
+        Vector256<float> sx, Vector256<float> sy, in FixedLattice8 lattice)
     {
-        var qx = Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(sx * lattice.Subpixels, lattice.Before), lattice.MaxX));
-        var qy = Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(sy * lattice.Subpixels, lattice.Before), lattice.MaxY));
-        var x0 = Avx2.ShiftRightArithmetic(qx, SubpixelBits);
-        var y0 = Avx2.ShiftRightArithmetic(qy, SubpixelBits);
-        var zero = Vector256<int>.Zero;
-        // 0 ≤ x0 < W − 1: both neighbours inside, side by side.
-        var paired = Avx2.AndNot(Avx2.CompareGreaterThan(zero, x0), Avx2.CompareGreaterThan(beforeLast, x0));
-        var c0 = Avx2.MultiplyLow(Avx2.Min(Avx2.Max(x0, zero), lattice.LastX), lattice.PixelStride);
-        var r0 = Avx2.MultiplyLow(Avx2.Min(Avx2.Max(y0, zero), lattice.LastY), lattice.RowStride);
-        var r1 = Avx2.MultiplyLow(Avx2.Min(Avx2.Max(y0 + Vector256<int>.One, zero), lattice.LastY), lattice.RowStride);
-        return (r0 + c0, r1 + c0, qx & lattice.Fraction & paired, qy & lattice.Fraction);
+        var n = new FixedNeighbours8(sx, sy, lattice);
+        var paired = Avx2.CompareEqual(n.I01 - n.I00, lattice.PixelStride);
+        return (n.I00, n.I10, n.Ax & paired, n.Ay);
     }
 
     // pshufb masks for the 64-bit words of the channels-last warp: left channel c and right channel c next to each other.
