@@ -23,11 +23,16 @@ internal sealed class JobFollower : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="load"/>, then hands <paramref name="deliver"/> the updates that the history
-    /// lacks, in the order they arrived, and every later new one. Null when the loader found no job.
+    /// Runs <paramref name="load"/>, hands the history to <paramref name="show"/>, then hands
+    /// <paramref name="deliver"/> the updates that the history lacks, in the order they arrived, and
+    /// every later new one. Null when the loader found no job (then neither is called).
     /// </summary>
-    public async Task<JobHistory?> StartAsync(Func<CancellationToken, Task<JobHistory?>> load, Func<JobUpdate, Task> deliver,
-        CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="show"/> runs before any update is delivered: an update applied to a page that does
+    /// not hold its history yet would find nothing to add to, or land before the epochs it follows.
+    /// </remarks>
+    public async Task<JobHistory?> StartAsync(Func<CancellationToken, Task<JobHistory?>> load, Action<JobHistory> show,
+        Func<JobUpdate, Task> deliver, CancellationToken cancellationToken)
     {
         var history = await load(cancellationToken);
         if (history is null)
@@ -38,6 +43,7 @@ internal sealed class JobFollower : IDisposable
         try
         {
             _marks = JobProgressMarks.Of(history);
+            show(history);
             foreach (var update in _buffered.Where(_marks.Advance))
             {
                 await deliver(update);
