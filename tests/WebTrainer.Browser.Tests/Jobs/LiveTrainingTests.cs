@@ -106,6 +106,14 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
     {
         var id = await _system.SubmitOkAsync(WebTrainerSystem.SmallSpec(TrainingSystem.DatasetFile, epochs: 1000, batchSize: 8) with { Name = "opened-mid-run" });
         await _system.WaitForJobAsync(id, j => j.Epochs.Count >= 2, TrainingTimeout);
+        // As over a slow connection: plotly.js arrives seconds after the page has its history, and live points
+        // keep coming meanwhile. Each must be drawn once (they were twice: added to the traces newPlot had not
+        // sent yet, and appended again by extendTraces).
+        await _page.RouteAsync("**/_content/Plotly.Blazor/plotly-*.min.js", async route =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await route.ContinueAsync();
+        });
 
         await _page.GotoAsync($"/jobs/{id}");
 
@@ -118,6 +126,9 @@ public sealed partial class LiveTrainingTests(PostgresServer server, Chromium ch
         await Dashboard.WaitForAsync(() => Dashboard.PointsAsync(_page, "chart-accuracy", 3), n => n > epochs.Length, TrainingTimeout, "a new epoch point");
         var x = await Dashboard.XAsync(_page, "chart-accuracy", 3);
         Assert.Equal(Enumerable.Range(1, x.Length).Select(e => (double)e), x);
+        var drawn = await Dashboard.XAsync(_page, "chart-loss", 0);
+        var repeated = drawn.Zip(drawn.Skip(1)).Where(p => p.Second <= p.First).ToList();
+        Assert.True(repeated.Count == 0, $"{drawn.Length} batch points, {repeated.Count} not after the one before, first at x {repeated.FirstOrDefault().First}");
 
         await _page.GetByTestId("cancel-job").ClickAsync();
 
