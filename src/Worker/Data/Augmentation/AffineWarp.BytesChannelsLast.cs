@@ -13,17 +13,40 @@ internal static partial class AffineWarp
 {
     /// <summary>
     /// Resamples interleaved (H,W,C) pixels of 3 or 4 channels into an H×W×C float image (channels last, the layout the
-    /// model takes): AVX2 byte multiply-adds blend all channels of a pixel at once, and nothing is transposed afterwards.
+    /// model takes): AVX2 or AVX-512 byte multiply-adds blend all channels of a pixel at once, and nothing is transposed afterwards.
     /// </summary>
     public static void ApplyBytesChannelsLast(ReadOnlySpan<byte> source, Span<float> target, int channels, int height, int width,
-        float rescale, Affine2D map) => ApplyBytesChannelsLast(source, target, channels, height, width, rescale, map, Avx2.IsSupported);
+        float rescale, Affine2D map) => ApplyBytesChannelsLast(source, target, channels, height, width, rescale, map, ChannelsLastPaths[^1]);
+
+    /// <summary>The vector widths of the channels-last warp this CPU runs, narrowest first; each gives the same bits.</summary>
+    internal enum WarpPath
+    {
+        Scalar,
+        Avx2,
+        Avx512,
+    }
+
+    /// <summary>
+    /// The paths this machine takes, the fastest last. AVX-512 where the runtime accelerates 512-bit vectors (not on the
+    /// CPUs where it slows the clock down, on which .NET reports them as not accelerated).
+    /// </summary>
+    internal static readonly WarpPath[] ChannelsLastPaths =
+    [
+        WarpPath.Scalar,
+        .. Avx2.IsSupported ? [WarpPath.Avx2] : Array.Empty<WarpPath>(),
+        .. Avx2.IsSupported && Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? [WarpPath.Avx512] : Array.Empty<WarpPath>(),
+    ];
 
     /// <summary>Whether <see cref="ApplyBytesChannelsLast(ReadOnlySpan{byte}, Span{float}, int, int, int, float, Affine2D)"/> takes this many channels.</summary>
     public static bool WarpsChannelsLast(int channels) => channels is 3 or 4;
 
     internal static void ApplyBytesChannelsLast(ReadOnlySpan<byte> source, Span<float> target, int channels, int height, int width,
-        float rescale, Affine2D map, bool simd)
+        float rescale, Affine2D map, WarpPath path)
     {
+        if (!ChannelsLastPaths.Contains(path))
+        {
+            throw new PlatformNotSupportedException($"this CPU has no {path} path for the channels-last warp");
+        }
         if (!WarpsChannelsLast(channels))
         {
             throw new ArgumentException($"the channels-last bytes warp takes 3 or 4 channels; got {channels}", nameof(channels));
@@ -35,12 +58,16 @@ internal static partial class AffineWarp
         {
             var (sx0, sy0) = RowStart(map, y, width, height);
             int x = 0;
-            if (simd && Avx2.IsSupported)
+            // Three channels store four values a pixel, the fourth overwritten by the next pixel: the image's last pixel
+            // goes by the scalar path, so nothing past the image is written.
+            int limit = channels == 3 && y == height - 1 ? width - 1 : width;
+            if (path == WarpPath.Avx512)
             {
-                // Three channels store four values a pixel, the fourth overwritten by the next pixel: the image's last
-                // pixel goes by the scalar path, so nothing past the image is written.
-                int limit = channels == 3 && y == height - 1 ? width - 1 : width;
-                x = ChannelsLastRowAvx2(source, target, channels, y, limit, sx0, sy0, step, factor);
+                x = ChannelsLastRowAvx512(source, target, channels, y, limit, sx0, sy0, step, factor);
+            }
+            if (path >= WarpPath.Avx2)
+            {
+                x = ChannelsLastRowAvx2(source, target, channels, x, y, limit, sx0, sy0, step, factor);
             }
             for (; x < width; x++)
             {
@@ -54,15 +81,14 @@ internal static partial class AffineWarp
     }
 
     /// <summary>
-    /// A row's pixels in groups of eight, into an H×W×C target (3 or 4 channels). Per group: four 64-bit gathers (a
+    /// A row's pixels from <paramref name="x"/> on in groups of eight, into an H×W×C target (3 or 4 channels). Per group: four 64-bit gathers (a
     /// neighbour and the pixel right of it, all channels, in one word: half the loads of a gather per neighbour), the
     /// horizontal blend of each row pair with pmaddubsw (bytes times the fractions 64 − ax and ax as signed bytes), the
     /// vertical one with pmaddwd, and one 128-bit store of four values per pixel.
     /// </summary>
-    private static unsafe int ChannelsLastRowAvx2(ReadOnlySpan<byte> source, Span<float> target, int channels, int y, int limit,
+    private static unsafe int ChannelsLastRowAvx2(ReadOnlySpan<byte> source, Span<float> target, int channels, int x, int y, int limit,
         float sx0, float sy0, Step step, float factorValue)
     {
-        int x = 0;
         var lane = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
         var a = Vector256.Create(step.A);
         var d = Vector256.Create(step.D);

@@ -64,19 +64,20 @@ public sealed class BytesWarpTests
     }
 
     /// <summary>
-    /// Interleaved RGB and RGBA warped straight into H×W×C: the AVX2 and scalar paths give the same bits, those of the
-    /// channels-first bytes warp moved channels last (exact integer sums, the same factor); whole-pixel maps give the
-    /// decoded bytes exactly; nothing past the image is written (three channels store four values a pixel); other
-    /// channel counts are refused.
+    /// Interleaved RGB and RGBA warped straight into H×W×C: every path this CPU has (scalar, AVX2, AVX-512) gives the same
+    /// bits, those of the channels-first bytes warp moved channels last (exact integer sums, the same factor); whole-pixel
+    /// maps give the decoded bytes exactly; nothing past the image is written (three channels store four values a pixel);
+    /// other channel counts are refused.
     /// </summary>
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
-    public void WarpBytesChannelsLast_IsTheChannelsFirstWarpMovedChannelsLast_OnBothPaths(int channels)
+    public void WarpBytesChannelsLast_IsTheChannelsFirstWarpMovedChannelsLast_OnEveryPath(int channels)
     {
         var random = new Random(11);
         const float rescale = 1f / 255;
-        foreach (var (h, w) in new[] { (29, 37), (8, 8), (3, 61), (64, 5), (1, 1), (2, 9) })
+        // Widths with a tail of every path: 16-pixel AVX-512 groups, then 8-pixel AVX2 groups, then scalar pixels.
+        foreach (var (h, w) in new[] { (29, 37), (8, 8), (3, 61), (64, 5), (1, 1), (2, 9), (5, 40), (4, 17), (3, 128) })
         {
             int plane = h * w, values = channels * plane;
             var stored = new byte[values + AffineWarp.BytePadding];
@@ -91,15 +92,19 @@ public sealed class BytesWarpTests
             };
             foreach (var map in maps)
             {
-                // Sentinels after the image catch a store past its end.
-                var simd = Enumerable.Repeat(float.NaN, values + 8).ToArray();
                 var scalar = new float[values];
                 var chw = new float[values];
-                AffineWarp.ApplyBytesChannelsLast(stored, simd, channels, h, w, rescale, map, simd: true);
-                AffineWarp.ApplyBytesChannelsLast(stored, scalar, channels, h, w, rescale, map, simd: false);
+                AffineWarp.ApplyBytesChannelsLast(stored, scalar, channels, h, w, rescale, map, AffineWarp.WarpPath.Scalar);
                 AffineWarp.ApplyBytes(stored, chw, channels, h, w, interleaved: true, rescale, map, simd: false);
-                Assert.Equal(scalar, simd[..values]);
-                Assert.All(simd[values..], v => Assert.True(float.IsNaN(v), "a value written past the image"));
+                var simd = scalar;
+                foreach (var path in AffineWarp.ChannelsLastPaths.Skip(1))
+                {
+                    // Sentinels after the image catch a store past its end.
+                    simd = Enumerable.Repeat(float.NaN, values + 16).ToArray();
+                    AffineWarp.ApplyBytesChannelsLast(stored, simd, channels, h, w, rescale, map, path);
+                    Assert.True(scalar.AsSpan().SequenceEqual(simd.AsSpan(0, values)), $"{path} differs from the scalar path for {h}x{w}, {map}");
+                    Assert.All(simd[values..], v => Assert.True(float.IsNaN(v), $"{path} wrote a value past the image"));
+                }
                 for (int p = 0; p < plane; p++)
                 {
                     for (int c = 0; c < channels; c++)
